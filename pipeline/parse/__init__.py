@@ -1,0 +1,92 @@
+"""Parse a file of any supported format into one `Document`.
+
+Each format module exposes `parse(path, data, settings) -> Parsed`; this module detects the
+format from the bytes, calls the right one, and numbers the blocks (`p3-b7`, `s2-b4`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from pipeline.config import Settings
+from pipeline.errors import CorruptFileError, PipelineError, ResourceLimitError
+from pipeline.models import Document, Format
+from pipeline.parse.common import Parsed
+from pipeline.parse.detect import detect_format
+
+Parser = Callable[[Path, bytes, Settings], Parsed]
+
+
+def _parser_for(fmt: Format) -> Parser:
+    # Imported lazily: pdfplumber and python-pptx cost time to import and each run needs few.
+    if fmt == "pdf":
+        from pipeline.parse import pdf
+
+        return pdf.parse
+    if fmt == "pptx":
+        from pipeline.parse import pptx
+
+        return pptx.parse
+    if fmt == "docx":
+        from pipeline.parse import docx
+
+        return docx.parse
+    from pipeline.parse import text
+
+    return text.parse
+
+
+def read_input(path: Path, settings: Settings) -> bytes:
+    """Read a file's bytes within the size limit, as a `PipelineError` on failure."""
+    try:
+        size = path.stat().st_size
+        if size > settings.max_file_bytes:
+            raise ResourceLimitError(
+                path, f"the file is {size:,} bytes, over the limit of {settings.max_file_bytes:,}"
+            )
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise PipelineError(path, "no such file") from None
+    except IsADirectoryError:
+        raise PipelineError(path, "this is a folder, not a file") from None
+    except PermissionError:
+        raise PipelineError(path, "the file cannot be read (permission denied)") from None
+
+
+def parse_file(path: str | Path, settings: Settings | dict | None = None) -> Document:
+    """Parse `path` into a `Document`, raising only `PipelineError` subclasses."""
+    path = Path(path)
+    settings = Settings.resolve(settings)
+    data = read_input(path, settings)
+    fmt = detect_format(path, data)
+    try:
+        parsed = _parser_for(fmt)(path, data, settings)
+    except PipelineError:
+        raise
+    except RecursionError:
+        raise ResourceLimitError(path, "the file's structure is nested too deeply") from None
+    except Exception as exc:  # third-party readers raise anything on malformed input
+        raise CorruptFileError(
+            path, f"the {fmt} reader failed ({type(exc).__name__}: {str(exc)[:200]})"
+        ) from exc
+    return Document(
+        id=hashlib.sha256(data).hexdigest(),
+        source=str(path),
+        format=fmt,
+        page_count=parsed.page_count,
+        title=parsed.title,
+        metadata=parsed.metadata,
+        blocks=number_blocks(parsed, prefix="s" if fmt == "pptx" else "p"),
+    )
+
+
+def number_blocks(parsed: Parsed, prefix: str) -> list:
+    """Give each block an id stable within the document: `<prefix><page>-b<n>`."""
+    counters: dict[int, int] = {}
+    out = []
+    for block in parsed.blocks:
+        counters[block.page] = counters.get(block.page, 0) + 1
+        out.append(block.model_copy(update={"id": f"{prefix}{block.page}-b{counters[block.page]}"}))
+    return out

@@ -1,0 +1,77 @@
+"""Text helpers shared by the parsers: bullet and number marks, whitespace."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from pipeline.models import Block, DocumentMetadata
+
+_CID_RE = re.compile(r"\(cid:\d+\)")
+_SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+def _is_private_use(ch: str) -> bool:
+    return 0xE000 <= ord(ch) <= 0xF8FF
+
+
+@lru_cache(maxsize=1)
+def _marker_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    data = json.loads(resources.files("pipeline.vocab").joinpath("bullets.json").read_text("utf-8"))
+    glyphs = "".join(re.escape(g) for g in data["glyphs"] if len(g) == 1 and g != "o")
+    # 'o' is a common Word bullet but also a word; it only counts when followed by a tab/space
+    # and then more text, which the pattern below requires for every glyph anyway.
+    glyph_re = re.compile(rf"^\s*((?:\(cid:\d+\)|[{glyphs}\ue000-\uf8ff]|o(?=[\t ]))+)[\t ]*(?=\S)")
+    numbers = "|".join(data["number_patterns"])
+    number_re = re.compile(rf"^\s*((?:{numbers}))[\t ]+(?=\S)")
+    return glyph_re, number_re
+
+
+def split_marker(text: str) -> tuple[str | None, str]:
+    """Split a leading bullet glyph or list number from `text`.
+
+    Returns (marker, rest); marker is None when the text does not open with one.
+    >>> split_marker("• Strengthen social protection")
+    ('•', 'Strengthen social protection')
+    >>> split_marker("2. Secretariat established")
+    ('2.', 'Secretariat established')
+    """
+    glyph_re, number_re = _marker_res()
+    m = glyph_re.match(text)
+    if m:
+        return m.group(1), text[m.end() :].strip()
+    m = number_re.match(text)
+    if m:
+        return m.group(1), text[m.end() :].strip()
+    return None, text.strip()
+
+
+def is_bullet_glyph(token: str) -> bool:
+    """True for a lone bullet glyph, private-use character or '(cid:N)' glyph name."""
+    token = token.strip()
+    if not token:
+        return False
+    if _CID_RE.fullmatch(token) or all(_is_private_use(c) for c in token):
+        return True
+    glyph_re, _ = _marker_res()
+    return bool(glyph_re.match(token + " x")) and len(token) <= 3
+
+
+def clean_space(text: str) -> str:
+    """NFC-normalise, drop soft hyphens and zero-width marks, fold runs of spaces."""
+    text = unicodedata.normalize("NFC", text).replace("\u00ad", "").replace("\ufeff", "")
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+@dataclass
+class Parsed:
+    """What a format parser returns; `parse_file` turns it into a `Document`."""
+
+    blocks: list[Block]
+    page_count: int
+    title: str | None = None
+    metadata: DocumentMetadata = field(default_factory=DocumentMetadata)

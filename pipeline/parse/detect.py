@@ -1,0 +1,81 @@
+"""Recognise a file's format from its bytes, not its name."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from pipeline.errors import (
+    CorruptFileError,
+    EmptyFileError,
+    EncryptedFileError,
+    UnsupportedFormatError,
+)
+from pipeline.models import Format
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MARKDOWN_HINTS = ("\n#", "\n|", "**", "\n- ", "\n* ", "<p>")
+
+
+def detect_format(path: Path, data: bytes) -> Format:
+    """Return the format of `data` (the bytes of `path`) or raise a specific error."""
+    if not data.strip():
+        raise EmptyFileError(path, "the file is empty")
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return _detect_ooxml(path, data)
+    if data.startswith(_OLE_MAGIC):
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+            raise EncryptedFileError(path, "the Office file is password-protected")
+        raise UnsupportedFormatError(
+            path,
+            "this is a legacy binary Office file (.doc/.ppt/.xls)",
+            "Save it as .docx or .pptx and run again.",
+        )
+    text = _as_text(data)
+    if text is None:
+        raise UnsupportedFormatError(path, "the file is neither a PDF, an Office file nor text")
+    return "markdown" if _looks_like_markdown(path, text) else "text"
+
+
+def _detect_ooxml(path: Path, data: bytes) -> Format:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            if "[Content_Types].xml" not in names:
+                raise UnsupportedFormatError(path, "the file is a zip archive, not an Office file")
+            content_types = zf.read("[Content_Types].xml")[:200_000]
+    except zipfile.BadZipFile as exc:
+        raise CorruptFileError(path, f"the Office package is not a readable zip ({exc})") from None
+    if b"presentationml" in content_types:
+        return "pptx"
+    if b"wordprocessingml" in content_types:
+        return "docx"
+    raise UnsupportedFormatError(
+        path, "the Office package is neither a presentation nor a document"
+    )
+
+
+def _as_text(data: bytes) -> str | None:
+    if b"\x00" in data[:8192]:
+        return None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _looks_like_markdown(path: Path, text: str) -> bool:
+    if path.suffix.lower() in {".md", ".markdown"}:
+        return True
+    sample = "\n" + text[:20_000]
+    return sum(hint in sample for hint in _MARKDOWN_HINTS) >= 2
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a text file's bytes (UTF-8 with or without BOM, else Windows-1252)."""
+    return _as_text(data) or ""
