@@ -22,10 +22,14 @@ def _is_private_use(ch: str) -> bool:
 @lru_cache(maxsize=1)
 def _marker_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     data = json.loads(resources.files("pipeline.vocab").joinpath("bullets.json").read_text("utf-8"))
-    glyphs = "".join(re.escape(g) for g in data["glyphs"] if len(g) == 1 and g != "o")
-    # 'o' is a common Word bullet but also a word; it only counts when followed by a tab/space
-    # and then more text, which the pattern below requires for every glyph anyway.
-    glyph_re = re.compile(rf"^\s*((?:\(cid:\d+\)|[{glyphs}\ue000-\uf8ff]|o(?=[\t ]))+)[\t ]*(?=\S)")
+    singles = [g for g in data["glyphs"] if len(g) == 1]
+    # ASCII marks ('-', '*', '+', 'o') also occur inside words and markup ('**bold**', 'organise'):
+    # they only count when a space follows. Other glyphs may touch the text, as PDFs often have.
+    wide = "".join(re.escape(g) for g in singles if not g.isascii())
+    ascii_marks = "".join(re.escape(g) for g in singles if g.isascii())
+    glyph_re = re.compile(
+        rf"^\s*((?:\(cid:\d+\)|[{wide}\ue000-\uf8ff]|[{ascii_marks}](?=[\t ]))+)[\t ]*(?=\S)"
+    )
     numbers = "|".join(data["number_patterns"])
     number_re = re.compile(rf"^\s*((?:{numbers}))[\t ]+(?=\S)")
     return glyph_re, number_re

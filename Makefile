@@ -1,0 +1,26 @@
+# `make run`: set up .venv and run the pipeline on corpus/ into outputs/.
+# `make test`: set up .venv, lint, and run the whole test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/pipeline run corpus --out outputs
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests tools
+	$(BIN)/ruff format --check pipeline tests tools
+
+test: lint
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) outputs/documents outputs/*.json outputs/*.jsonl outputs/*.csv outputs/*.sqlite

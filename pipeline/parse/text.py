@@ -1,0 +1,240 @@
+"""Plain text and Markdown into blocks.
+
+Markdown: `#` headings, `-`/`*`/`•`/numbered bullets with nesting by indent, pipe tables and
+tab-separated tables whose cells may hold `<p>` paragraphs, inline `**bold**`, `*italic*`,
+`<sup>`, links and escapes removed. Plain text: one block per line; a line holding several
+inline bullets (a flattened list, as scraped web pages give) is split into list items.
+A form feed starts a new page.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pipeline.config import Settings
+from pipeline.models import Block, BlockKind, TableCellRef
+from pipeline.parse.common import Parsed, clean_space, split_marker
+from pipeline.parse.detect import decode_text, detect_format
+
+_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_TABLE_SEP_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_P_RE = re.compile(r"<p>(.*?)</p>", re.S | re.I)
+_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_TAG_RE = re.compile(r"</?(?:sup|sub|b|i|em|strong|u|span|br|a)\b[^>]*>", re.I)
+_EMPH_RE = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", re.S)
+_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
+_INLINE_BULLET_RE = re.compile(r"\s+[•▪●◦■►➢\uf0b7\uf0a7]\s+")
+_SENTENCE_END = (".", ";", ":", "!", "?", ",")
+
+
+def parse(path: Path, data: bytes, settings: Settings) -> Parsed:
+    text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
+    markdown = detect_format(path, data) == "markdown"
+    blocks: list[Block] = []
+    pages = text.split("\f")[: settings.max_pages]
+    for number, page_text in enumerate(pages, start=1):
+        lines = page_text.split("\n")
+        blocks.extend(markdown_blocks(lines, number) if markdown else text_blocks(lines, number))
+    ranked = [b for b in blocks if b.kind == BlockKind.heading and b.heading_level]
+    title = min(ranked, key=lambda b: b.heading_level or 9).text if ranked else None
+    return Parsed(blocks=blocks, page_count=len(pages), title=title)
+
+
+def strip_inline(text: str) -> tuple[str, bool]:
+    """Remove Markdown/HTML inline markup; say whether the whole text was bold."""
+    stripped = text.strip()
+    whole_bold = bool(re.fullmatch(r"(\*\*|__)[^*_]+\1:?", stripped))
+    text = _LINK_RE.sub(r"\1", text)
+    text = _TAG_RE.sub("", text)
+    for _ in range(3):  # nested emphasis: ***x*** or **a *b* c**
+        text = _EMPH_RE.sub(lambda m: m.group(2) or m.group(3) or "", text)
+    text = _ESCAPE_RE.sub(r"\1", text)
+    return clean_space(text.replace("**", "")), whole_bold
+
+
+def _indent(line: str) -> int:
+    expanded = line.replace("\t", "    ")
+    return len(expanded) - len(expanded.lstrip(" "))
+
+
+def _looks_like_heading(text: str) -> bool:
+    """A short line with no sentence punctuation reads as a heading in plain text."""
+    words = text.split()
+    return (
+        0 < len(words) <= 8
+        and not text.endswith(_SENTENCE_END)
+        and ". " not in text
+        and text[:1].isupper()
+        and len(text) <= 80
+    )
+
+
+def text_blocks(lines: list[str], page: int) -> list[Block]:
+    """Plain text: one block per line, headings by shape, flattened inline lists split."""
+    blocks: list[Block] = []
+    for i, raw in enumerate(lines):
+        line = clean_space(raw)
+        if not line:
+            continue
+        parts = _INLINE_BULLET_RE.split(" " + line)
+        if len(parts) > 2 or (len(parts) == 2 and not parts[0].strip()):
+            lead = parts[0].strip()
+            if lead:
+                blocks.append(Block(kind=BlockKind.paragraph, text=lead, page=page))
+            blocks.extend(
+                Block(kind=BlockKind.list_item, text=p.strip(), page=page, marker="•")
+                for p in parts[1:]
+                if p.strip()
+            )
+            continue
+        marker, rest = split_marker(line)
+        if marker:
+            blocks.append(
+                Block(kind=BlockKind.list_item, text=rest, page=page, marker=marker, level=0)
+            )
+            continue
+        next_line = next((clean_space(x) for x in lines[i + 1 :] if x.strip()), "")
+        kind = BlockKind.heading if _looks_like_heading(line) and next_line else BlockKind.paragraph
+        blocks.append(Block(kind=kind, text=line, page=page))
+    return blocks
+
+
+def markdown_blocks(lines: list[str], page: int) -> list[Block]:
+    """Markdown: headings, nested bullets, tables and paragraphs joined across lines."""
+    blocks: list[Block] = []
+    para: list[str] = []
+    indents: list[int] = []
+    table_count = 0
+
+    def flush_para() -> None:
+        if not para:
+            return
+        text, bold = strip_inline(" ".join(para))
+        para.clear()
+        if not text:
+            return
+        kind = BlockKind.heading if _looks_like_heading(text) else BlockKind.paragraph
+        blocks.append(
+            Block(kind=kind, text=text, page=page, bold=bold, heading_level=2 if bold else None)
+            if kind == BlockKind.heading
+            else Block(kind=kind, text=text, page=page, bold=bold)
+        )
+
+    i = 0
+    while i < len(lines):
+        raw = lines[i]
+        line = raw.strip()
+        if not line:
+            flush_para()
+            i += 1
+            continue
+        heading = _HEADING_RE.match(line)
+        if heading:
+            flush_para()
+            text, _ = strip_inline(heading.group(2))
+            if text:
+                blocks.append(
+                    Block(
+                        kind=BlockKind.heading,
+                        text=text,
+                        page=page,
+                        heading_level=len(heading.group(1)),
+                    )
+                )
+            i += 1
+            continue
+        table_end = _table_extent(lines, i)
+        if table_end > i:
+            flush_para()
+            table_count += 1
+            blocks.extend(_table_blocks(lines[i:table_end], page, f"p{page}-t{table_count}"))
+            i = table_end
+            continue
+        marker, rest = split_marker(_ESCAPE_RE.sub(r"\1", line))
+        if marker and rest:
+            flush_para()
+            indent = _indent(raw)
+            while indents and indents[-1] > indent:
+                indents.pop()
+            if not indents or indents[-1] < indent:
+                indents.append(indent)
+            text, bold = strip_inline(rest)
+            blocks.append(
+                Block(
+                    kind=BlockKind.list_item,
+                    text=text,
+                    page=page,
+                    marker=marker,
+                    level=len(indents) - 1,
+                    bold=bold,
+                )
+            )
+            i += 1
+            continue
+        indents.clear()
+        para.append(line)
+        if raw.endswith("  ") or raw.endswith("\\"):
+            pass  # a hard line break inside a paragraph reads as a space
+        i += 1
+    flush_para()
+    return blocks
+
+
+def _split_row(line: str) -> list[str]:
+    line = line.strip()
+    if "|" in line:
+        return [c.strip() for c in line.strip("|").split("|")]
+    return [c.strip() for c in line.split("\t")]
+
+
+def _table_extent(lines: list[str], start: int) -> int:
+    """End index (exclusive) of a pipe or tab table starting at `start`, or `start`."""
+    first = lines[start]
+    if first.strip().startswith("|") and start + 1 < len(lines):
+        if not _TABLE_SEP_RE.match(lines[start + 1]):
+            return start
+        end = start + 2
+        while end < len(lines) and lines[end].strip().startswith("|"):
+            end += 1
+        return end
+    if "\t" in first.strip() and start + 1 < len(lines):
+        width = len(_split_row(first))
+        end = start + 1
+        while end < len(lines) and "\t" in lines[end] and len(_split_row(lines[end])) == width:
+            end += 1
+        return end if end > start + 1 else start
+    return start
+
+
+def _table_blocks(lines: list[str], page: int, table_id: str) -> list[Block]:
+    rows = [_split_row(x) for x in lines if not _TABLE_SEP_RE.match(x)]
+    header = [strip_inline(c)[0] for c in rows[0]]
+    blocks = [
+        Block(
+            kind=BlockKind.table_cell,
+            text=text,
+            page=page,
+            bold=True,
+            table=TableCellRef(table_id=table_id, row=0, col=col, is_header=True),
+        )
+        for col, text in enumerate(header)
+        if text
+    ]
+    for r, row in enumerate(rows[1:], start=1):
+        for col, cell in enumerate(row):
+            paragraphs = _P_RE.findall(cell) or re.split(r"<br\s*/?>", cell, flags=re.I)
+            for para in paragraphs:
+                text, bold = strip_inline(para)
+                if not text:
+                    continue
+                ref = TableCellRef(
+                    table_id=table_id,
+                    row=r,
+                    col=col,
+                    header=header[col] if col < len(header) else None,
+                )
+                blocks.append(
+                    Block(kind=BlockKind.table_cell, text=text, page=page, bold=bold, table=ref)
+                )
+    return blocks
