@@ -90,3 +90,101 @@ class Document(BaseModel):
     title: str | None = None
     metadata: DocumentMetadata = Field(default_factory=DocumentMetadata)
     blocks: list[Block] = Field(default_factory=list)
+
+
+ItemKind = Literal["priority", "next_step"]
+
+
+class Section(BaseModel):
+    """A run of blocks under one heading path, with the country and role it gives them."""
+
+    id: str = Field(description="Id of the heading block that opens it, or 'root'.")
+    heading_path: list[str] = Field(default_factory=list, description="Outermost heading first.")
+    page: int = Field(ge=1)
+    country: str | None = Field(default=None, description="ISO 3166-1 alpha-3 of its context.")
+    country_evidence: str | None = Field(
+        default=None, description="The words that named the country (heading, title, prefix)."
+    )
+    role: ItemKind | None = Field(
+        default=None, description="Role its heading gives the items in it, from a cue phrase."
+    )
+    role_cue: str | None = Field(default=None, description="The cue phrase that set the role.")
+    stop: bool = Field(
+        default=False, description="Its heading says it holds no items ('Lessons learnt')."
+    )
+    blocks: list[Block] = Field(default_factory=list)
+
+
+class Deadline(BaseModel):
+    """A stated time frame, normalised where the words allow."""
+
+    text: str = Field(description="The original words, e.g. 'before July 2019'.")
+    date: str | None = Field(
+        default=None, description="ISO date, year-month or year: '2019-07-31', '2019-07', '2020'."
+    )
+    relation: Literal["by", "before", "in", "after", "from", "until", "within", "at"] = "by"
+
+
+class Provenance(BaseModel):
+    """Where an item came from, so a reviewer can find it in the source."""
+
+    document_id: str
+    source: str
+    page: int = Field(ge=1, description="1-based page or slide.")
+    block_ids: list[str]
+    span: tuple[int, int] | None = Field(
+        default=None, description="Character offsets of the item in the first block's text."
+    )
+    source_text: str = Field(description="The full text of the first block.")
+
+
+class LabelScore(BaseModel):
+    """One label with its score in [0, 1] and the evidence behind it."""
+
+    label: str
+    score: float = Field(ge=0.0, le=1.0)
+    evidence: list[str] = Field(default_factory=list)
+
+
+class Item(BaseModel):
+    """One priority or next step: one action, with its country, labels and provenance."""
+
+    id: str = Field(description="Stable: same file and same item give the same id on every run.")
+    kind: ItemKind
+    text: str
+    country: str | None = Field(default=None, description="ISO 3166-1 alpha-3, or None (global).")
+    country_name: str | None = None
+    themes: list[str] = Field(default_factory=list)
+    actions: list[str] = Field(default_factory=list)
+    theme_scores: list[LabelScore] = Field(default_factory=list)
+    action_scores: list[LabelScore] = Field(default_factory=list)
+    deadline: Deadline | None = None
+    actors: list[str] = Field(default_factory=list)
+    section: list[str] = Field(default_factory=list, description="Heading path it sits under.")
+    context: list[str] = Field(
+        default_factory=list,
+        description="Sub-list labels and table column headers it sits under ('Child labour:').",
+    )
+    cue: str | None = Field(default=None, description="The cue phrase that made it an item.")
+    provenance: Provenance
+
+
+class DocumentInfo(BaseModel):
+    """A document's identity and metadata, without its blocks."""
+
+    id: str
+    source: str
+    format: Format
+    page_count: int
+    title: str | None = None
+    metadata: DocumentMetadata = Field(default_factory=DocumentMetadata)
+
+
+class DocumentResult(BaseModel):
+    """The result for one document: what `pipeline extract` prints and `run` writes."""
+
+    schema_version: str = SCHEMA_VERSION
+    pipeline_version: str
+    model_version: str | None = None
+    document: DocumentInfo
+    items: list[Item] = Field(default_factory=list)

@@ -26,6 +26,7 @@ _EMPH_RE = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*
 _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 _INLINE_BULLET_RE = re.compile(r"\s+[•▪●◦■►➢\uf0b7\uf0a7]\s+")
 _SENTENCE_END = (".", ";", ":", "!", "?", ",")
+_SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+[A-Z(][a-z]")
 
 
 def parse(path: Path, data: bytes, settings: Settings) -> Parsed:
@@ -63,8 +64,8 @@ def _looks_like_heading(text: str) -> bool:
     words = text.split()
     return (
         0 < len(words) <= 8
-        and not text.endswith(_SENTENCE_END)
-        and ". " not in text
+        and (not text.endswith(_SENTENCE_END) or (text.endswith("?") and len(words) <= 6))
+        and not _SENTENCE_BREAK_RE.search(text)
         and text[:1].isupper()
         and len(text) <= 80
     )

@@ -1,0 +1,113 @@
+"""Find country names in text and normalise them to ISO 3166-1 alpha-3.
+
+Names come from pycountry (name, common and official names, and the short form of names like
+"Bolivia, Plurinational State of") plus the aliases, abbreviations, demonyms and capitals in
+`vocab/countries.json`. Matching uses a blank spaCy pipeline with two PhraseMatchers: one on
+lower-cased tokens for names, one on exact tokens for abbreviations ("US" but not "us").
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import pycountry
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.util import filter_spans
+
+
+@dataclass(frozen=True)
+class CountryMention:
+    code: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Finder:
+    nlp: Language
+    names: PhraseMatcher
+    abbreviations: PhraseMatcher
+    codes: dict[str, str]
+
+
+def _pycountry_names(exclude: set[str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if not value:
+                continue
+            candidates = [value]
+            if ", " in value:  # "Bolivia, Plurinational State of" -> "Bolivia"
+                candidates.append(value.split(", ")[0])
+            for name in candidates:
+                if name not in exclude:
+                    names.setdefault(name, country.alpha_3)
+    return names
+
+
+@lru_cache(maxsize=1)
+def _finder() -> _Finder:
+    data = json.loads(
+        resources.files("pipeline.vocab").joinpath("countries.json").read_text("utf-8")
+    )
+    names = _pycountry_names(set(data["exclude"]))
+    for group in ("aliases", "demonyms", "capitals"):
+        names.update(data[group])
+    nlp = spacy.blank("en")
+    name_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    abbr_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    codes: dict[str, str] = {}
+    for name, code in names.items():
+        key = f"N{len(codes)}"
+        codes[key] = code
+        name_matcher.add(key, [nlp.make_doc(name)])
+    for name, code in data["abbreviations"].items():
+        key = f"A{len(codes)}"
+        codes[key] = code
+        abbr_matcher.add(key, [nlp.make_doc(name)])
+    return _Finder(nlp, name_matcher, abbr_matcher, codes)
+
+
+def find_countries(text: str) -> list[CountryMention]:
+    """All country mentions in `text`, longest match first where they overlap, in order."""
+    finder = _finder()
+    doc = finder.nlp.make_doc(text)
+    spans = []
+    for matcher in (finder.names, finder.abbreviations):
+        for match_id, start, end in matcher(doc):
+            span = doc[start:end]
+            span.label_ = finder.nlp.vocab.strings[match_id]
+            spans.append(span)
+    return [
+        CountryMention(finder.codes[s.label_], s.text, s.start_char, s.end_char)
+        for s in filter_spans(spans)
+    ]
+
+
+def single_country(text: str) -> CountryMention | None:
+    """The one country `text` names, or None when it names none or several."""
+    mentions = find_countries(text)
+    codes = {m.code for m in mentions}
+    return mentions[0] if len(codes) == 1 else None
+
+
+@lru_cache(maxsize=512)
+def country_name(code: str | None) -> str | None:
+    """Common English name for an alpha-3 code ('VNM' -> 'Viet Nam')."""
+    if not code:
+        return None
+    country = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        return None
+    return getattr(country, "common_name", None) or country.name
+
+
+def is_country_code(code: str) -> bool:
+    return pycountry.countries.get(alpha_3=code) is not None

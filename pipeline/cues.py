@@ -1,0 +1,164 @@
+"""Cue phrases: the words that say a heading, line or table column holds priorities or next steps.
+
+The vocabulary is in `vocab/cues.json`. Three shapes of cue are recognised:
+- a *label*: a heading or a short line that is (mostly) a cue phrase ("Next steps",
+  "2. Priorities for action", "NEXT STEPS (SHORT TERM)", "Coming soon:");
+- a *lead-in*: a sentence announcing a list ("identified the following priorities:");
+- an *inline* cue: a label opening a run-on paragraph whose rest holds the items
+  ("Next Steps: Develop an action plan ...").
+A `stop` label ("Lessons learnt", "Already done:") marks what follows as holding no items.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+from pipeline.parse.common import split_marker
+
+Role = Literal["priority", "next_step", "stop"]
+CueShape = Literal["label", "lead_in", "inline"]
+
+_NON_WORD_RE = re.compile(r"[^\w]+")
+_PAREN_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_ITEM_ROLES: tuple[Role, ...] = ("priority", "next_step")
+
+
+@dataclass(frozen=True)
+class Cue:
+    role: Role
+    shape: CueShape
+    phrase: str
+    rest: str = ""
+
+
+@dataclass(frozen=True)
+class CueVocab:
+    labels: dict[str, Role]
+    lead_ins: tuple[tuple[re.Pattern[str], Role], ...]
+    inline: tuple[tuple[re.Pattern[str], str, Role], ...]
+    table_columns: dict[str, str]
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents kept, every run of non-word characters as one space."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("_", " ")
+    return _NON_WORD_RE.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=1)
+def vocab() -> CueVocab:
+    data = json.loads(resources.files("pipeline.vocab").joinpath("cues.json").read_text("utf-8"))
+    labels: dict[str, Role] = {}
+    for role in ("stop", *_ITEM_ROLES):
+        for phrase in data[role]["labels"]:
+            labels.setdefault(normalise(phrase), role)
+    lead_ins = tuple(
+        (re.compile(pattern, re.I), role)
+        for role in _ITEM_ROLES
+        for pattern in data[role]["lead_ins"]
+    )
+    inline = []
+    for role in _ITEM_ROLES:
+        for phrase in data[role]["inline"]:
+            words = r"[\s\-]+".join(re.escape(w) for w in phrase.split())
+            inline.append(
+                (re.compile(rf"^\s*({words})(\s*\([^)]*\))?\s*:\s*(?=\S)", re.I), phrase, role)
+            )
+    inline.sort(key=lambda x: -len(x[1]))
+    columns: dict[str, str] = {}
+    table = data["table"]
+    for role, names in table["item_columns"].items():
+        for name in names:
+            columns[normalise(name)] = role
+    for kind in ("actor_columns", "deadline_columns"):
+        for name in table[kind]:
+            columns[normalise(name)] = kind.removesuffix("_columns")
+    return CueVocab(labels, lead_ins, tuple(inline), columns)
+
+
+def _label_core(text: str) -> str:
+    """The words of a short line without numbering, brackets and a trailing colon."""
+    _, rest = split_marker(text)
+    return normalise(_PAREN_RE.sub(" ", rest))
+
+
+def heading_cue(text: str) -> Cue | None:
+    """Cue carried by a heading or slide title: a label phrase anywhere in it, or a lead-in."""
+    core = _label_core(text)
+    if not core:
+        return None
+    words = core.split()
+    best: tuple[int, str, Role] | None = None
+    for size in range(min(len(words), 6), 0, -1):
+        for start in range(len(words) - size + 1):
+            phrase = " ".join(words[start : start + size])
+            role = vocab().labels.get(phrase)
+            if role and (best is None or size > best[0]):
+                best = (size, phrase, role)
+        if best:
+            break
+    if best:
+        return Cue(best[2], "label", best[1])
+    return lead_in_cue(text)
+
+
+def line_cue(text: str) -> Cue | None:
+    """Cue carried by a list item or paragraph: a short label, a lead-in or an inline cue."""
+    inline = inline_cue(text)
+    if inline:
+        return inline
+    core = _label_core(text)
+    words = core.split()
+    if words and len(words) <= 8:
+        labels = vocab().labels
+        for size in range(len(words), 0, -1):
+            phrase = " ".join(words[:size])
+            role = labels.get(phrase)
+            # The phrase must open the line and be most of it, or the line must end with ':'
+            # ("Identify priority actions" is an item, "Priority actions:" a label).
+            if role and (size * 10 >= len(words) * 6 or text.rstrip().endswith(":")):
+                return Cue(role, "label", phrase)
+    return lead_in_cue(text)
+
+
+def lead_in_cue(text: str) -> Cue | None:
+    stripped = text.strip()
+    for pattern, role in vocab().lead_ins:
+        match = pattern.search(stripped)
+        if match:
+            return Cue(role, "lead_in", match.group(0))
+    return None
+
+
+def inline_cue(text: str) -> Cue | None:
+    """'Next Steps: Develop ...' -> Cue(next_step, inline, rest='Develop ...')."""
+    for pattern, phrase, role in vocab().inline:
+        match = pattern.match(text)
+        if match:
+            rest = text[match.end() :].strip()
+            if len(rest.split()) >= 2:
+                return Cue(role, "inline", phrase, rest)
+    return None
+
+
+def column_role(header: str) -> str | None:
+    """What a table column holds: 'priority'/'next_step' items, 'actor' or 'deadline'."""
+    core = normalise(_PAREN_RE.sub(" ", header))
+    if not core:
+        return None
+    columns = vocab().table_columns
+    if core in columns:
+        return columns[core]
+    words = core.split()
+    for size in range(min(len(words), 3), 0, -1):
+        for start in (0, len(words) - size):
+            role = columns.get(" ".join(words[start : start + size]))
+            if role:
+                return role
+    return None

@@ -1,0 +1,98 @@
+"""document_to_sections: group blocks under their heading path, with country and role.
+
+A slide title opens a new top-level section; a heading opens a section below the headings of
+higher rank. A section's country is the one its own heading names, else its parent's, else the
+document title's. Its role comes from a cue phrase in its heading; a sub-heading without a cue
+keeps its parent's role when it continues the parent's numbering ("4.1" under "4.") or is a
+continuation ("NEPAL (Cont.)"), and a heading that is only a cue ("Next steps") keeps the
+country of the section before it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.countries import single_country
+from pipeline.cues import Cue, heading_cue, normalise
+from pipeline.models import Block, BlockKind, Document, Section
+
+_CONTINUED_RE = re.compile(r"\b(cont(inued|\.|d)?|suite|continuación|continuado)\b", re.I)
+_NUMBER_RE = re.compile(r"^\s*((?:\d+\.)*\d+)\.?\s")
+
+TOP_LEVEL = 0
+
+
+def _heading_rank(block: Block) -> int:
+    if block.kind == BlockKind.title:
+        return TOP_LEVEL
+    return block.heading_level or 2
+
+
+def _section_number(text: str) -> str | None:
+    match = _NUMBER_RE.match(text)
+    return match.group(1) if match else None
+
+
+def _is_cue_only(text: str, cue: Cue | None) -> bool:
+    """True when the heading says nothing but its role ('Next steps (short term)')."""
+    if cue is None or cue.shape != "label" or cue.role == "stop":
+        return False
+    core = normalise(re.sub(r"\([^)]*\)", " ", text))
+    core = re.sub(r"^(\d+ )+|^[ivxlc]+ ", "", core)
+    return len(core.split()) <= len(cue.phrase.split()) + 2
+
+
+def document_to_sections(doc: Document) -> list[Section]:
+    """Split `doc.blocks` into sections at titles and headings, in reading order."""
+    doc_country = single_country(doc.title) if doc.title else None
+    root = Section(
+        id="root",
+        page=1,
+        country=doc_country.code if doc_country else None,
+        country_evidence=doc_country.text if doc_country else None,
+    )
+    sections: list[Section] = [root]
+    # Stack of (rank, section) for the open headings, outermost first.
+    stack: list[tuple[int, Section]] = []
+    for block in doc.blocks:
+        if block.kind not in (BlockKind.title, BlockKind.heading):
+            sections[-1].blocks.append(block)
+            continue
+        rank = _heading_rank(block)
+        previous = sections[-1]
+        cue = heading_cue(block.text)
+        mention = single_country(block.text)
+        continued = bool(_CONTINUED_RE.search(block.text)) and mention is None
+        cue_only = _is_cue_only(block.text, cue) and mention is None
+        if cue_only and stack:
+            rank = max(rank, stack[-1][0] + 1)  # a bare "Next steps" belongs to what precedes
+        while stack and stack[-1][0] >= rank:
+            stack.pop()
+        parent = stack[-1][1] if stack else root
+        section = Section(id=block.id or f"h{len(sections)}", page=block.page, blocks=[block])
+        section.heading_path = [*parent.heading_path, block.text]
+        if mention:
+            section.country, section.country_evidence = mention.code, mention.text
+        elif continued or cue_only:
+            section.country = previous.country
+            section.country_evidence = previous.country_evidence
+        else:
+            section.country, section.country_evidence = parent.country, parent.country_evidence
+        if cue:
+            section.role = None if cue.role == "stop" else cue.role
+            section.role_cue = cue.phrase
+            section.stop = cue.role == "stop"
+        elif continued:
+            section.role, section.role_cue = previous.role, previous.role_cue
+        elif parent.role and _continues_numbering(parent, block.text):
+            section.role, section.role_cue = parent.role, parent.role_cue
+        stack.append((rank, section))
+        sections.append(section)
+    return [s for s in sections if s.blocks or s.id != "root"]
+
+
+def _continues_numbering(parent: Section, text: str) -> bool:
+    """'4.1 Data' continues '4. Priorities for action'."""
+    child = _section_number(text)
+    own = _section_number(parent.heading_path[-1]) if parent.heading_path else None
+    return bool(child and own and child.startswith(own + ".") and child != own)
