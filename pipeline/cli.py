@@ -47,6 +47,60 @@ def parse(file: Path, fmt: str) -> None:
     click.echo(doc.model_dump_json(indent=2) if fmt == "json" else document_outline(doc))
 
 
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+def extract(file: Path) -> None:
+    """Extract the priorities and next steps of FILE and print the result as one JSON object.
+
+    Example: pipeline extract deck.pptx > deck.json
+    """
+    from pipeline.process import process_file
+
+    click.echo(process_file(file).model_dump_json(indent=2))
+
+
+@cli.command()
+@click.option(
+    "--gold",
+    "gold_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of gold *.json files (format in GOLD.md).",
+)
+@click.option(
+    "--pred",
+    "pred_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of saved results (e.g. a run's output); default: extract the sources now.",
+)
+@click.option(
+    "--renditions/--no-renditions",
+    default=False,
+    help="Also score the source's other formats beside it (deck.pptx -> deck.pdf, deck.md).",
+)
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write scores as JSON.")
+@click.option("--quiet-errors", is_flag=True, help="Do not list missed and spurious items.")
+def evaluate(
+    gold_dir: Path,
+    pred_dir: Path | None,
+    renditions: bool,
+    json_out: Path | None,
+    quiet_errors: bool,
+) -> None:
+    """Score extracted items against gold files: P/R/F1 per kind, country accuracy, label F1.
+
+    Example: pipeline evaluate --gold ../shared/seeds/gold --renditions --json scores.json
+    """
+    from pipeline.evaluate import evaluate as run_evaluation
+    from pipeline.evaluate import format_report
+    from pipeline.fileio import write_text_atomic
+
+    report = run_evaluation(gold_dir, pred_dir, renditions=renditions)
+    click.echo(format_report(report, show_errors=not quiet_errors))
+    if json_out:
+        write_text_atomic(json_out, report.model_dump_json(indent=2))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and map errors to exit codes without tracebacks."""
     try:

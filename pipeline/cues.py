@@ -22,7 +22,7 @@ from typing import Literal
 from pipeline.parse.common import split_marker
 
 Role = Literal["priority", "next_step", "stop"]
-CueShape = Literal["label", "lead_in", "inline"]
+CueShape = Literal["label", "lead_in", "inline", "trailing"]
 
 _NON_WORD_RE = re.compile(r"[^\w]+")
 _PAREN_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -41,6 +41,7 @@ class Cue:
 class CueVocab:
     labels: dict[str, Role]
     lead_ins: tuple[tuple[re.Pattern[str], Role], ...]
+    trailing: tuple[tuple[re.Pattern[str], Role], ...]
     inline: tuple[tuple[re.Pattern[str], str, Role], ...]
     table_columns: dict[str, str]
 
@@ -63,6 +64,11 @@ def vocab() -> CueVocab:
         for role in _ITEM_ROLES
         for pattern in data[role]["lead_ins"]
     )
+    trailing = tuple(
+        (re.compile(pattern, re.I), role)
+        for role in _ITEM_ROLES
+        for pattern in data[role].get("trailing", [])
+    )
     inline = []
     for role in _ITEM_ROLES:
         for phrase in data[role]["inline"]:
@@ -79,7 +85,7 @@ def vocab() -> CueVocab:
     for kind in ("actor_columns", "deadline_columns"):
         for name in table[kind]:
             columns[normalise(name)] = kind.removesuffix("_columns")
-    return CueVocab(labels, lead_ins, tuple(inline), columns)
+    return CueVocab(labels, lead_ins, trailing, tuple(inline), columns)
 
 
 def _label_core(text: str) -> str:
@@ -133,6 +139,18 @@ def lead_in_cue(text: str) -> Cue | None:
         match = pattern.search(stripped)
         if match:
             return Cue(role, "lead_in", match.group(0))
+    return None
+
+
+def trailing_cue(text: str) -> Cue | None:
+    """A sentence after a list that gives the list its role ('These priorities were agreed')."""
+    stripped = text.strip()
+    if stripped.endswith(":"):
+        return None
+    for pattern, role in vocab().trailing:
+        match = pattern.search(stripped)
+        if match:
+            return Cue(role, "trailing", match.group(0))
     return None
 
 

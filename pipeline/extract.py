@@ -21,7 +21,7 @@ import spacy
 from spacy.language import Language
 
 from pipeline.countries import country_name, single_country
-from pipeline.cues import column_role, line_cue, normalise
+from pipeline.cues import column_role, line_cue, normalise, trailing_cue
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Provenance, Section
 from pipeline.parse.common import split_marker
 from pipeline.taxonomy import labels_named
@@ -53,6 +53,8 @@ class _State:
     from_lead_in: bool = False
     seen_list: bool = False
     labels: list[tuple[int, str]] = field(default_factory=list)
+    # List items met while no role was active: a trailing cue may still claim them.
+    pending: list[tuple[Block, list[str]]] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -252,8 +254,10 @@ def _block_items(
         state.from_lead_in = cue.shape == "lead_in"
         state.seen_list = False
         state.labels = []
+        state.pending = []
         return
     if state.mode is None:
+        _claim_or_hold(section, block, state, builder)
         return
     level = block.level if block.kind == BlockKind.list_item else 0
     deeper_follows = (
@@ -278,6 +282,19 @@ def _block_items(
         parts = [c for s in split_sentences(block.text) for c in split_clauses(s)]
         for n, part in enumerate(parts):
             builder.add(section, block, part, state.mode, state.cue, _labels(state, 99), part=n)
+
+
+def _claim_or_hold(section: Section, block: Block, state: _State, builder: _Builder) -> None:
+    """Outside any role: hold list items, and give them a role if a trailing cue follows."""
+    if block.kind == BlockKind.list_item:
+        state.pending.append((block, _labels(state, block.level)))
+        return
+    trailing = trailing_cue(block.text) if state.pending else None
+    if trailing and trailing.role != "stop":
+        for held, labels in state.pending:
+            for n, part in enumerate(split_clauses(held.text)):
+                builder.add(section, held, part, trailing.role, trailing.phrase, labels, part=n)
+    state.pending = []
 
 
 def _labels(state: _State, level: int) -> list[str]:

@@ -17,6 +17,7 @@ from pipeline.cues import Cue, heading_cue, normalise
 from pipeline.models import Block, BlockKind, Document, Section
 
 _CONTINUED_RE = re.compile(r"\b(cont(inued|\.|d)?|suite|continuación|continuado)\b", re.I)
+_ROMAN_RE = re.compile(r"^\s*[IVXLC]+\.\s", re.I)
 _NUMBER_RE = re.compile(r"^\s*((?:\d+\.)*\d+)\.?\s")
 
 TOP_LEVEL = 0
@@ -64,7 +65,12 @@ def document_to_sections(doc: Document) -> list[Section]:
         mention = single_country(block.text)
         continued = bool(_CONTINUED_RE.search(block.text)) and mention is None
         cue_only = _is_cue_only(block.text, cue) and mention is None
-        if cue_only and stack:
+        if (
+            cue_only
+            and stack
+            and _section_number(block.text) is None
+            and not _ROMAN_RE.match(block.text)
+        ):
             rank = max(rank, stack[-1][0] + 1)  # a bare "Next steps" belongs to what precedes
         while stack and stack[-1][0] >= rank:
             stack.pop()
