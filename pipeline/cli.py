@@ -101,6 +101,46 @@ def evaluate(
         write_text_atomic(json_out, report.model_dump_json(indent=2))
 
 
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("outputs"),
+    show_default=True,
+    help="Output folder.",
+)
+@click.option("--quiet", is_flag=True, help="Print only the summary.")
+def run(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
+    """Process every document in INPUTS (files or folders, searched recursively) into --out.
+
+    Writes documents/<name>.json, items.jsonl and manifest.json. Files that are not
+    documents are listed as skipped; a file that cannot be read is recorded as failed and
+    the batch goes on. Exit code 2 when any file failed.
+
+    Example: pipeline run reports/ --out outputs
+    """
+    from pipeline.batch import InputRecord, run_batch
+
+    def show(record: InputRecord) -> None:
+        if quiet:
+            return
+        if record.status == "processed":
+            click.echo(f"ok      {record.path}: {record.items} items ({record.seconds:.2f} s)")
+        else:
+            click.echo(f"{record.status:7} {record.path}: {record.reason}. {record.hint or ''}")
+
+    manifest = run_batch(inputs, out_dir, on_document=show)
+    counts = manifest.counts
+    click.echo(
+        f"{counts['processed']} processed, {counts['skipped']} skipped, {counts['failed']} failed;"
+        f" {counts['items']} items -> {out_dir}"
+    )
+    if counts["failed"]:
+        sys.exit(EXIT_FAILED)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and map errors to exit codes without tracebacks."""
     try:

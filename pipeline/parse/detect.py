@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -37,6 +38,8 @@ def detect_format(path: Path, data: bytes) -> Format:
     text = _as_text(data)
     if text is None:
         raise UnsupportedFormatError(path, "the file is neither a PDF, an Office file nor text")
+    if _is_json(text):
+        raise UnsupportedFormatError(path, "this is a JSON data file, not a document")
     return "markdown" if _looks_like_markdown(path, text) else "text"
 
 
@@ -67,6 +70,23 @@ def _as_text(data: bytes) -> str | None:
         except UnicodeDecodeError:
             continue
     return None
+
+
+def _is_json(text: str) -> bool:
+    """JSON or JSON Lines (gold files, training data) are data, not documents."""
+    stripped = text.lstrip()
+    if not stripped.startswith(("{", "[")):
+        return False
+    try:
+        json.loads(stripped)
+        return True
+    except ValueError:
+        pass
+    lines = [line for line in stripped.splitlines()[:50] if line.strip()]
+    try:
+        return all(isinstance(json.loads(line), dict) for line in lines)
+    except ValueError:
+        return False
 
 
 def _looks_like_markdown(path: Path, text: str) -> bool:
