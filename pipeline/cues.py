@@ -44,6 +44,7 @@ class CueVocab:
     trailing: tuple[tuple[re.Pattern[str], Role], ...]
     inline: tuple[tuple[re.Pattern[str], str, Role], ...]
     table_columns: dict[str, str]
+    ignore_prefix: re.Pattern[str]
 
 
 def normalise(text: str) -> str:
@@ -85,7 +86,9 @@ def vocab() -> CueVocab:
     for kind in ("actor_columns", "deadline_columns"):
         for name in table[kind]:
             columns[normalise(name)] = kind.removesuffix("_columns")
-    return CueVocab(labels, lead_ins, trailing, tuple(inline), columns)
+    prefixes = "|".join(re.escape(p) for p in data["ignore_prefixes"])
+    ignore = re.compile(rf"^\s*(?:{prefixes})\.?\s*:", re.I)
+    return CueVocab(labels, lead_ins, trailing, tuple(inline), columns, ignore)
 
 
 def _label_core(text: str) -> str:
@@ -163,6 +166,11 @@ def inline_cue(text: str) -> Cue | None:
             if len(rest.split()) >= 2:
                 return Cue(role, "inline", phrase, rest)
     return None
+
+
+def is_reference_line(text: str) -> bool:
+    """'Source: …', 'Note: …', 'Photo: …': captions and references, never items."""
+    return bool(vocab().ignore_prefix.match(text))
 
 
 def column_role(header: str) -> str | None:

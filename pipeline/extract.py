@@ -21,7 +21,7 @@ import spacy
 from spacy.language import Language
 
 from pipeline.countries import country_name, single_country
-from pipeline.cues import column_role, line_cue, normalise, trailing_cue
+from pipeline.cues import column_role, is_reference_line, line_cue, normalise, trailing_cue
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Provenance, Section
 from pipeline.parse.common import split_marker
 from pipeline.taxonomy import labels_named
@@ -52,6 +52,7 @@ class _State:
     cue: str | None = None
     from_lead_in: bool = False
     seen_list: bool = False
+    list_follows: bool = False
     labels: list[tuple[int, str]] = field(default_factory=list)
     # List items met while no role was active: a trailing cue may still claim them.
     pending: list[tuple[Block, list[str]]] = field(default_factory=list)
@@ -224,6 +225,7 @@ def _section_items(section: Section, builder: _Builder) -> None:
     blocks = [b for b in blocks if b.kind != BlockKind.notes]
     if section.stop:
         state.mode = None
+    state.list_follows = any(b.kind == BlockKind.list_item for b in blocks)
     i = 0
     while i < len(blocks):
         block = blocks[i]
@@ -277,7 +279,12 @@ def _block_items(
         if state.seen_list:
             state.mode = None  # a paragraph after the list ends it
             return
-        if not looks_like_action(block.text):
+        if is_reference_line(block.text) or not looks_like_action(block.text):
+            return
+        # Where the items are bullets, plain lines around them are framing, except a goal
+        # that leads into its list ("Achieve ..., through:").
+        lead_goal = block.text.rstrip().endswith(":") and opens_with_action(block.text)
+        if state.list_follows and not lead_goal:
             return
         parts = [c for s in split_sentences(block.text) for c in split_clauses(s)]
         for n, part in enumerate(parts):

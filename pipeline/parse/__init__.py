@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline.config import Settings
 from pipeline.errors import CorruptFileError, PipelineError, ResourceLimitError
-from pipeline.models import Document, Format
+from pipeline.models import BlockKind, Document, Format
 from pipeline.parse.common import Parsed
 from pipeline.parse.detect import detect_format
 
@@ -78,8 +78,29 @@ def parse_file(path: str | Path, settings: Settings | dict | None = None) -> Doc
         page_count=parsed.page_count,
         title=parsed.title,
         metadata=parsed.metadata,
-        blocks=number_blocks(parsed, prefix="s" if fmt == "pptx" else "p"),
+        blocks=number_blocks(drop_repeated_furniture(parsed), prefix="s" if fmt == "pptx" else "p"),
     )
+
+
+def drop_repeated_furniture(parsed: Parsed) -> Parsed:
+    """Drop short lines repeated on many pages (footers and headers typed into text boxes).
+
+    A line counts as furniture when the same text stands on at least 3 pages and on at
+    least 40% of them; titles and headings are kept (a deck may repeat a slide title).
+    """
+    if parsed.page_count < 3:
+        return parsed
+    pages_by_text: dict[str, set[int]] = {}
+    for block in parsed.blocks:
+        if block.kind in (BlockKind.title, BlockKind.heading) or len(block.text.split()) > 15:
+            continue
+        pages_by_text.setdefault(block.text.strip().lower(), set()).add(block.page)
+    threshold = max(3, 0.4 * parsed.page_count)
+    furniture = {text for text, pages in pages_by_text.items() if len(pages) >= threshold}
+    if not furniture:
+        return parsed
+    kept = [b for b in parsed.blocks if b.text.strip().lower() not in furniture]
+    return Parsed(kept, parsed.page_count, parsed.title, parsed.metadata)
 
 
 def number_blocks(parsed: Parsed, prefix: str) -> list:
