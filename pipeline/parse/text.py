@@ -25,6 +25,9 @@ _TAG_RE = re.compile(r"</?(?:sup|sub|b|i|em|strong|u|span|br|a)\b[^>]*>", re.I)
 _EMPH_RE = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", re.S)
 _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 _INLINE_BULLET_RE = re.compile(r"\s+[•▪●◦■►➢\uf0b7\uf0a7]\s+")
+_DROP_CAP_RE = re.compile(r"\b([A-Z]) ([A-Z]{2,})\b")
+_CAPS_LEAD_RE = re.compile(r"^([A-Z][A-Z'’&-]+(?: [A-Z][A-Z'’&-]+)*)(?= [A-Z][a-z])")
+_CAPS_TAIL_RE = re.compile(r"(?<=[.;:]) ([A-Z][A-Z'’&-]+(?: [A-Z(][A-Z()'’&-]+)+)$")
 _SENTENCE_END = (".", ";", ":", "!", "?", ",")
 _SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+[A-Z(][a-z]")
 
@@ -75,19 +78,32 @@ def text_blocks(lines: list[str], page: int) -> list[Block]:
     """Plain text: one block per line, headings by shape, flattened inline lists split."""
     blocks: list[Block] = []
     for i, raw in enumerate(lines):
-        line = clean_space(raw)
+        line = _DROP_CAP_RE.sub(r"\1\2", clean_space(raw))
         if not line:
             continue
+        marker, rest = split_marker(line)
+        caps = _CAPS_LEAD_RE.match(rest) if marker and len(rest.split()) > 30 else None
+        if caps:
+            # A flattened slide ("11. UGANDA Child Labour ..."): its capitals are its title.
+            blocks.append(Block(kind=BlockKind.heading, text=caps.group(1), page=page))
+            line = rest[caps.end() :].strip()
         parts = _INLINE_BULLET_RE.split(" " + line)
         if len(parts) > 2 or (len(parts) == 2 and not parts[0].strip()):
-            lead = parts[0].strip()
+            # A flattened slide or list: its lead (before the first bullet) is the slide's
+            # title, with a scraped drop-cap repaired ("M ADAGASCAR" -> "MADAGASCAR").
+            _, lead = split_marker(parts[0].strip())
+            lead = _DROP_CAP_RE.sub(r"\1\2", lead)
             if lead:
-                blocks.append(Block(kind=BlockKind.paragraph, text=lead, page=page))
-            blocks.extend(
-                Block(kind=BlockKind.list_item, text=p.strip(), page=page, marker="•")
-                for p in parts[1:]
-                if p.strip()
-            )
+                blocks.append(Block(kind=BlockKind.heading, text=lead, page=page))
+            for part in parts[1:]:
+                part = part.strip()
+                tail = _CAPS_TAIL_RE.search(part)
+                if tail:  # "... dairy sector. NEXT STEPS (SHORT TERM)" ends a flattened list
+                    part = part[: tail.start()].strip()
+                if part:
+                    blocks.append(Block(kind=BlockKind.list_item, text=part, page=page, marker="•"))
+                if tail:
+                    blocks.append(Block(kind=BlockKind.heading, text=tail.group(1), page=page))
             continue
         marker, rest = split_marker(line)
         if marker:
