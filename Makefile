@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/pipeline run corpus --out outputs
+	$(BIN)/pipeline run corpus/docs --out outputs
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests tools

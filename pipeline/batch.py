@@ -1,14 +1,31 @@
-"""Batch runs: find the documents under the inputs, process each inside its own error
-boundary, and write the outputs. One bad file is recorded and never stops the batch."""
+"""Batch runs: find documents, process each in its own worker, write every output.
+
+- Discovery: files named and every file under folders named, recognised by content later.
+- Incremental: a document's result in `documents/` is its cache; when its `document.id`
+  (sha256 of the bytes), pipeline version and model version match the input, the document is
+  `unchanged` and not processed again. The cache lives in the outputs themselves, so a run
+  that was interrupted loses nothing it had finished.
+- Isolation: each document runs in a forked worker process with a time limit and a memory
+  limit; a timeout, a crash or a `PipelineError` is recorded and the batch goes on.
+- Determinism: results are collected in input order whatever the number of jobs, so a
+  parallel run writes the same files as a serial one.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
-import re
+import multiprocessing
+import os
+import resource
 import time
+import traceback
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Literal
 
@@ -17,11 +34,22 @@ from pydantic import BaseModel, Field
 from pipeline import __version__
 from pipeline.config import Settings
 from pipeline.errors import PipelineError, UnsupportedFormatError
+from pipeline.fileio import write_text_atomic
 from pipeline.models import SCHEMA_VERSION, DocumentResult
-from pipeline.process import process_file
 
-Status = Literal["processed", "skipped", "failed"]
-_UNSAFE_RE = re.compile(r"[^A-Za-z0-9._-]+")
+Status = Literal["processed", "unchanged", "skipped", "failed", "removed", "pruned"]
+RESULT_DIR = "documents"
+
+
+class BatchOptions(BaseModel):
+    """How a batch runs; the CLI fills it from its options."""
+
+    jobs: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    timeout: float = Field(default=120.0, gt=0, description="Seconds per document.")
+    memory_limit_mb: int = Field(default=2048, ge=64, description="Address space per worker.")
+    force: bool = False
+    prune: bool = False
+    settings: Settings = Field(default_factory=Settings)
 
 
 class InputRecord(BaseModel):
@@ -31,6 +59,7 @@ class InputRecord(BaseModel):
     output: str | None = None
     items: int = 0
     seconds: float = 0.0
+    timings: dict[str, float] = Field(default_factory=dict)
     error: str | None = None
     reason: str | None = None
     hint: str | None = None
@@ -45,78 +74,303 @@ class Manifest(BaseModel):
     model_version: str | None = None
     inputs: list[InputRecord] = Field(default_factory=list)
     counts: dict[str, int] = Field(default_factory=dict)
+    timings: dict[str, float] = Field(default_factory=dict)
 
 
-def discover(inputs: Iterable[Path]) -> list[Path]:
-    """Files named directly, and every file under the folders named, sorted; hidden ones out."""
-    found: list[Path] = []
-    for path in inputs:
-        if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file() and not any(part.startswith(".") for part in p.parts[-1:])
-            )
+@dataclass
+class _Job:
+    index: int
+    path: Path
+    output: str
+
+
+def discover(inputs: Iterable[Path]) -> list[tuple[Path, Path]]:
+    """(root, file) pairs: files named directly, and every non-hidden file under folders."""
+    found: list[tuple[Path, Path]] = []
+    for root in inputs:
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                rel = path.relative_to(root).parts
+                if path.is_file() and not any(p.startswith(".") for p in rel):
+                    found.append((root, path))
         else:
-            found.append(path)
+            found.append((root.parent, root))
     return found
 
 
-def output_name(path: Path, taken: set[str]) -> str:
-    """A file name for a document's result that cannot leave the output folder."""
-    base = _UNSAFE_RE.sub("_", path.name).strip("._") or "document"
-    name = f"{base}.json"
-    n = 2
-    while name in taken:
-        name = f"{base}-{n}.json"
-        n += 1
-    taken.add(name)
-    return name
+def output_name(root: Path, path: Path) -> str:
+    """A stable, safe file name for a document's result, derived from its path.
+
+    `reports/2021/deck.pptx` -> `2021__deck.pptx.json`. Only letters, digits, `.`, `_`
+    and `-` survive, so no name can leave the output folder; a short hash of the full
+    path keeps two inputs with the same relative name apart.
+    """
+    rel = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)
+    safe = (
+        "__".join(
+            "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in part)
+            for part in rel.parts
+        ).strip("._")
+        or "document"
+    )
+    digest = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:8]
+    return f"{safe[:150]}.{digest}.json"
+
+
+def model_version() -> str | None:
+    """Version of the classification model the results depend on, if one is installed."""
+    try:
+        from pipeline.classify import current_model_version
+    except ImportError:
+        return None
+    return current_model_version()
+
+
+def _cached(out_dir: Path, job: _Job, sha: str, versions: tuple[str, str | None]) -> bool:
+    path = out_dir / RESULT_DIR / job.output
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (
+        data.get("document", {}).get("id") == sha
+        and (data.get("pipeline_version"), data.get("model_version")) == versions
+    )
+
+
+def _sha256(path: Path) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _worker(path: Path, settings: Settings, memory_mb: int, conn: Connection) -> None:
+    """Child process: process one document and send back ('ok', json) or ('error', record)."""
+    limit = memory_mb * 1024 * 1024
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    from pipeline.process import process_file
+
+    timings: dict[str, float] = {}
+    try:
+        result = process_file(path, settings, timings)
+        conn.send(("ok", result.model_dump_json(), timings))
+    except PipelineError as exc:
+        conn.send(("error", {**exc.to_record(), "skip": isinstance(exc, UnsupportedFormatError)}))
+    except MemoryError:
+        conn.send(("error", _limit_record(path, f"it needed more than {memory_mb} MB of memory")))
+    except Exception as exc:  # a bug of ours: record it with its place, never lose the batch
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        conn.send(
+            (
+                "error",
+                {
+                    "error": "internal",
+                    "file": str(path),
+                    "reason": f"internal error {type(exc).__name__}: {exc} "
+                    f"({Path(where.filename).name}:{where.lineno})",
+                    "hint": "Please report this file to the pipeline's maintainers.",
+                },
+            )
+        )
+    finally:
+        conn.close()
+
+
+def _limit_record(path: Path, what: str) -> dict[str, str]:
+    return {
+        "error": "limit_exceeded",
+        "file": str(path),
+        "reason": f"processing was stopped: {what}",
+        "hint": "Split the file, or raise the limit (--timeout, --memory-limit) if it is trusted.",
+    }
+
+
+def _warm_up() -> None:
+    """Load the shared vocabularies and models once, before workers fork and share them."""
+    from pipeline.process import warm_up
+
+    warm_up()
+
+
+def _run_jobs(
+    jobs: list[_Job],
+    options: BatchOptions,
+    on_done: Callable[[_Job, tuple], None],
+) -> None:
+    """Run each job in a forked worker, at most `options.jobs` at once, with time limits."""
+    ctx = multiprocessing.get_context("fork")
+    pending = list(jobs)
+    running: dict[Connection, tuple[_Job, multiprocessing.process.BaseProcess, float]] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < options.jobs:
+                job = pending.pop(0)
+                parent, child = ctx.Pipe(duplex=False)
+                proc = ctx.Process(
+                    target=_worker,
+                    args=(job.path, options.settings, options.memory_limit_mb, child),
+                    daemon=True,
+                )
+                proc.start()
+                child.close()
+                running[parent] = (job, proc, time.monotonic() + options.timeout)
+            deadline = min(d for _, _, d in running.values())
+            ready = wait(list(running), timeout=max(0.0, deadline - time.monotonic()))
+            for conn in ready:
+                job, proc, _ = running.pop(conn)  # type: ignore[index]
+                try:
+                    message = conn.recv()
+                except (EOFError, OSError):
+                    proc.join(5)
+                    code = proc.exitcode
+                    message = ("error", _limit_record(job.path, f"the worker died (exit {code})"))
+                conn.close()
+                proc.join(5)
+                on_done(job, message)
+            now = time.monotonic()
+            for conn, (job, proc, deadline) in list(running.items()):
+                if now >= deadline:
+                    proc.kill()
+                    proc.join(5)
+                    conn.close()
+                    del running[conn]
+                    what = f"it took longer than {options.timeout:g} s"
+                    on_done(job, ("error", _limit_record(job.path, what)))
+    finally:
+        for conn, (_, proc, _) in running.items():
+            proc.kill()
+            proc.join(5)
+            conn.close()
 
 
 def run_batch(
     inputs: Iterable[Path],
     out_dir: Path,
-    settings: Settings | None = None,
-    on_document: Callable[[InputRecord], None] | None = None,
+    options: BatchOptions | None = None,
+    progress: Callable[[InputRecord, Manifest, int], None] | None = None,
 ) -> Manifest:
-    """Process every document under `inputs` into `out_dir`; return the run's manifest."""
-    from pipeline.fileio import write_text_atomic
+    """Process every document under `inputs` into `out_dir` and write all outputs.
 
-    settings = Settings.resolve(settings)
-    manifest = Manifest(run_id=uuid.uuid4().hex, started=datetime.now(UTC).isoformat())
-    docs_dir = out_dir / "documents"
-    taken: set[str] = set()
-    results: list[DocumentResult] = []
-    for path in discover(inputs):
-        start = time.perf_counter()
-        record = InputRecord(path=str(path), status="processed")
-        try:
-            result = process_file(path, settings)
-        except UnsupportedFormatError as exc:
-            record.status, record.error, record.reason = "skipped", exc.code, exc.reason
-        except PipelineError as exc:
-            record.status = "failed"
-            record.error, record.reason, record.hint = exc.code, exc.reason, exc.hint
+    `progress(record, manifest, total)` is called as each document finishes.
+    """
+    from pipeline import emit
+
+    options = options or BatchOptions()
+    started = time.perf_counter()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = Manifest(
+        run_id=uuid.uuid4().hex,
+        started=datetime.now(UTC).isoformat(),
+        model_version=model_version(),
+    )
+    versions = (__version__, manifest.model_version)
+    found = discover(inputs)
+    records: list[InputRecord] = [InputRecord(path=str(p), status="processed") for _, p in found]
+    jobs: list[_Job] = []
+    for index, (root, path) in enumerate(found):
+        record = records[index]
+        record.output = f"{RESULT_DIR}/{output_name(root, path)}"
+        record.sha256 = _sha256(path)
+        job = _Job(index, path, output_name(root, path))
+        if not options.force and record.sha256 and _cached(out_dir, job, record.sha256, versions):
+            record.status = "unchanged"
+            _report(progress, record, manifest, len(found))
         else:
-            name = output_name(path, taken)
-            write_text_atomic(docs_dir / name, result.model_dump_json(indent=2))
-            record.sha256, record.output = result.document.id, f"documents/{name}"
+            jobs.append(job)
+
+    def done(job: _Job, message: tuple) -> None:
+        record = records[job.index]
+        if message[0] == "ok":
+            result = DocumentResult.model_validate_json(message[1])
+            emit_result = out_dir / RESULT_DIR / job.output
+            write_text_atomic(emit_result, result.model_dump_json(indent=2))
             record.items = len(result.items)
-            results.append(result)
-        record.seconds = round(time.perf_counter() - start, 3)
-        manifest.inputs.append(record)
-        if on_document:
-            on_document(record)
-    lines = [
-        json.dumps({"document_id": r.document.id, "source": r.document.source, **i.model_dump()})
-        for r in results
-        for i in r.items
-    ]
-    write_text_atomic(out_dir / "items.jsonl", "".join(line + "\n" for line in lines))
+            record.timings = {k: round(v, 4) for k, v in message[2].items()}
+            record.seconds = round(sum(message[2].values()), 3)
+        else:
+            info = message[1]
+            record.status = "skipped" if info.get("skip") else "failed"
+            record.output = None
+            record.error, record.reason, record.hint = info["error"], info["reason"], info["hint"]
+        _report(progress, record, manifest, len(found))
+
+    if jobs:
+        _warm_up()
+        _run_jobs(jobs, options, done)
+    manifest.inputs = records
+    _account_removed(out_dir, manifest, options.prune)
+    results = _load_results(out_dir, manifest)
+    for record in manifest.inputs:
+        if record.status == "unchanged" and record.output in results:
+            record.items = len(results[record.output].items)
+    ordered = [results[r.output] for r in manifest.inputs if r.output in results]
     manifest.finished = datetime.now(UTC).isoformat()
-    for status in ("processed", "skipped", "failed"):
+    for status in ("processed", "unchanged", "skipped", "failed", "removed", "pruned"):
         manifest.counts[status] = sum(r.status == status for r in manifest.inputs)
-    manifest.counts["items"] = len(lines)
+    manifest.counts["items"] = emit.write_jsonl(out_dir / "items.jsonl", ordered)
+    emit.write_csv(out_dir / "items.csv", ordered)
+    emit.write_schema(out_dir / "schema.json")
+    runs = [*_previous_runs(out_dir), manifest.model_dump(exclude={"inputs"})]
+    emit.write_sqlite(out_dir / "priorities.sqlite", ordered, runs[-50:])
+    for stage in ("parse", "segment", "extract", "classify"):
+        manifest.timings[stage] = round(sum(r.timings.get(stage, 0.0) for r in manifest.inputs), 3)
+    manifest.timings["total"] = round(time.perf_counter() - started, 3)
     write_text_atomic(out_dir / "manifest.json", manifest.model_dump_json(indent=2))
     return manifest
+
+
+def _report(progress, record: InputRecord, manifest: Manifest, total: int) -> None:
+    if progress:
+        progress(record, manifest, total)
+
+
+def _account_removed(out_dir: Path, manifest: Manifest, prune: bool) -> None:
+    """Inputs of the previous run that are gone now: report them, and with `prune` delete."""
+    try:
+        previous = Manifest.model_validate_json((out_dir / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return
+    current = {r.path for r in manifest.inputs}
+    for old in previous.inputs:
+        if old.path in current or not old.output or old.status in ("pruned", "failed", "skipped"):
+            continue
+        if prune:
+            (out_dir / old.output).unlink(missing_ok=True)
+            manifest.inputs.append(InputRecord(path=old.path, status="pruned", sha256=old.sha256))
+        else:
+            manifest.inputs.append(old.model_copy(update={"status": "removed"}))
+
+
+def _load_results(out_dir: Path, manifest: Manifest) -> dict[str, DocumentResult]:
+    results: dict[str, DocumentResult] = {}
+    for record in manifest.inputs:
+        if record.output and record.status in ("processed", "unchanged", "removed"):
+            try:
+                text = (out_dir / record.output).read_text("utf-8")
+                results[record.output] = DocumentResult.model_validate_json(text)
+            except (OSError, ValueError):
+                continue
+    return results
+
+
+def _previous_runs(out_dir: Path) -> list[dict]:
+    import sqlite3
+
+    db = out_dir / "priorities.sqlite"
+    if not db.exists():
+        return []
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            rows = con.execute("SELECT manifest FROM runs ORDER BY started").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return []
+    return [json.loads(r[0]) for r in rows]

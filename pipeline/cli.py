@@ -111,34 +111,82 @@ def evaluate(
     show_default=True,
     help="Output folder.",
 )
-@click.option("--quiet", is_flag=True, help="Print only the summary.")
-def run(inputs: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes [default: cores].")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=120,
+    show_default=True,
+    help="Seconds allowed per document.",
+)
+@click.option(
+    "--memory-limit",
+    type=click.IntRange(min=64),
+    default=2048,
+    show_default=True,
+    help="Memory per worker, in MB.",
+)
+@click.option("--force", is_flag=True, help="Reprocess every document, changed or not.")
+@click.option("--prune", is_flag=True, help="Remove results of inputs that are gone.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary and failures.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print unchanged and skipped files.")
+def run(
+    inputs: tuple[Path, ...],
+    out_dir: Path,
+    jobs: int | None,
+    timeout: float,
+    memory_limit: int,
+    force: bool,
+    prune: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Process every document in INPUTS (files or folders, searched recursively) into --out.
 
-    Writes documents/<name>.json, items.jsonl and manifest.json. Files that are not
-    documents are listed as skipped; a file that cannot be read is recorded as failed and
-    the batch goes on. Exit code 2 when any file failed.
+    Writes documents/<name>.json, items.jsonl, items.csv, priorities.sqlite, schema.json
+    and manifest.json. Unchanged documents are not processed again. Files that are not
+    documents are listed as skipped; a file that cannot be read is recorded as failed with
+    the reason and the batch goes on. Exit code 0 when every file succeeded, 2 when any
+    failed, 1 for usage errors.
 
-    Example: pipeline run reports/ --out outputs
+    Example: pipeline run reports/ --out outputs --jobs 2
     """
-    from pipeline.batch import InputRecord, run_batch
+    from pipeline.batch import BatchOptions, run_batch
+    from pipeline.progress import Progress
 
-    def show(record: InputRecord) -> None:
-        if quiet:
-            return
-        if record.status == "processed":
-            click.echo(f"ok      {record.path}: {record.items} items ({record.seconds:.2f} s)")
-        else:
-            click.echo(f"{record.status:7} {record.path}: {record.reason}. {record.hint or ''}")
-
-    manifest = run_batch(inputs, out_dir, on_document=show)
+    options = BatchOptions(
+        timeout=timeout,
+        memory_limit_mb=memory_limit,
+        force=force,
+        prune=prune,
+        **({"jobs": jobs} if jobs else {}),
+    )
+    progress = Progress(quiet=quiet, verbose=verbose)
+    manifest = run_batch(inputs, out_dir, options, progress.update)
+    progress.close()
     counts = manifest.counts
     click.echo(
-        f"{counts['processed']} processed, {counts['skipped']} skipped, {counts['failed']} failed;"
-        f" {counts['items']} items -> {out_dir}"
+        f"{counts['processed']} processed, {counts['unchanged']} unchanged, "
+        f"{counts['skipped']} skipped, {counts['failed']} failed"
+        + (f", {counts['removed']} removed" if counts["removed"] else "")
+        + (f", {counts['pruned']} pruned" if counts["pruned"] else "")
+        + f"; {counts['items']} items in {manifest.timings['total']:.1f} s -> {out_dir}"
     )
     if counts["failed"]:
         sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of a document result (what `extract` prints and `run` writes).
+
+    Example: pipeline schema > schema.json
+    """
+    import json
+
+    from pipeline.emit import result_schema
+
+    click.echo(json.dumps(result_schema(), indent=2, ensure_ascii=False))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from pipeline import __version__
@@ -16,12 +17,54 @@ def document_info(doc: Document) -> DocumentInfo:
     return DocumentInfo.model_validate(doc.model_dump(exclude={"blocks"}))
 
 
-def document_to_result(doc: Document) -> DocumentResult:
+def document_to_result(doc: Document, timings: dict[str, float] | None = None) -> DocumentResult:
     """Segment, extract and label the items of a parsed document."""
-    items = sections_to_items(doc, document_to_sections(doc))
+    clock = _Clock(timings)
+    sections = document_to_sections(doc)
+    clock.lap("segment")
+    items = sections_to_items(doc, sections)
+    clock.lap("extract")
     return DocumentResult(pipeline_version=__version__, document=document_info(doc), items=items)
 
 
-def process_file(path: str | Path, settings: Settings | dict | None = None) -> DocumentResult:
-    """Parse `path` and extract its items; raises only `PipelineError` for bad input."""
-    return document_to_result(parse_file(path, settings))
+def process_file(
+    path: str | Path,
+    settings: Settings | dict | None = None,
+    timings: dict[str, float] | None = None,
+) -> DocumentResult:
+    """Parse `path` and extract its items; raises only `PipelineError` for bad input.
+
+    `timings`, when given, receives the seconds spent in each stage.
+    """
+    clock = _Clock(timings)
+    doc = parse_file(path, settings)
+    clock.lap("parse")
+    return document_to_result(doc, timings)
+
+
+def warm_up() -> None:
+    """Load vocabularies and models now (before worker processes fork and share them)."""
+    from pipeline.countries import find_countries
+    from pipeline.cues import vocab
+    from pipeline.extract import action_verbs, split_sentences
+    from pipeline.taxonomy import labels_named
+
+    vocab()
+    action_verbs()
+    find_countries("Nepal")
+    split_sentences("Warm up. Now.")
+    labels_named("child labour", "themes")
+
+
+class _Clock:
+    """Adds the seconds since the last lap to `timings[stage]` (no-op without a dict)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        if self.timings is not None:
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+        self.last = now

@@ -1,0 +1,250 @@
+"""Outputs for other systems: flat JSONL/CSV rows, a SQLite database, the JSON Schema.
+
+Every file is written through a temporary file and a rename (`pipeline.fileio`), so a crash
+leaves either the previous complete file or the new one. The SQLite database is rebuilt in a
+temporary file and renamed over the old one for the same reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pipeline.fileio import write_text_atomic
+from pipeline.models import SCHEMA_VERSION, DocumentResult, Item
+
+CSV_FIELDS = [
+    "item_id",
+    "document_id",
+    "source",
+    "kind",
+    "country",
+    "country_name",
+    "text",
+    "themes",
+    "actions",
+    "theme_scores",
+    "action_scores",
+    "deadline",
+    "deadline_date",
+    "actors",
+    "page",
+    "section",
+]
+
+# Characters that make a spreadsheet treat a cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+SQLITE_SCHEMA = """
+CREATE TABLE documents (
+    document_id TEXT PRIMARY KEY,          -- sha256 of the file's bytes
+    source TEXT NOT NULL,
+    format TEXT NOT NULL,
+    page_count INTEGER NOT NULL,
+    title TEXT,
+    author TEXT,
+    created TEXT,
+    modified TEXT,
+    schema_version TEXT NOT NULL,
+    pipeline_version TEXT NOT NULL,
+    model_version TEXT
+);
+CREATE TABLE items (
+    item_id TEXT PRIMARY KEY,              -- stable across runs
+    document_id TEXT NOT NULL REFERENCES documents(document_id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,             -- order within the document
+    kind TEXT NOT NULL CHECK (kind IN ('priority', 'next_step')),
+    text TEXT NOT NULL,
+    country TEXT,                          -- ISO 3166-1 alpha-3, NULL for global items
+    country_name TEXT,
+    deadline_text TEXT,
+    deadline_date TEXT,
+    actors TEXT NOT NULL,                  -- JSON array of strings
+    page INTEGER NOT NULL,
+    block_ids TEXT NOT NULL,               -- JSON array
+    section TEXT NOT NULL,                 -- JSON array, outermost heading first
+    cue TEXT
+);
+CREATE TABLE item_labels (
+    item_id TEXT NOT NULL REFERENCES items(item_id) ON DELETE CASCADE,
+    taxonomy TEXT NOT NULL CHECK (taxonomy IN ('theme', 'action')),
+    label TEXT NOT NULL,
+    score REAL NOT NULL,
+    evidence TEXT NOT NULL,                -- JSON array of strings
+    PRIMARY KEY (item_id, taxonomy, label)
+);
+CREATE TABLE runs (
+    run_id TEXT PRIMARY KEY,
+    started TEXT NOT NULL,
+    finished TEXT,
+    pipeline_version TEXT NOT NULL,
+    model_version TEXT,
+    schema_version TEXT NOT NULL,
+    manifest TEXT NOT NULL                 -- the run's manifest.json
+);
+CREATE INDEX items_country ON items(country);
+CREATE INDEX items_kind ON items(kind);
+CREATE INDEX items_document ON items(document_id);
+CREATE INDEX item_labels_label ON item_labels(taxonomy, label);
+"""
+
+
+def _spreadsheet_safe(value: str) -> str:
+    """Neutralise text a spreadsheet would run as a formula ('=cmd|…' -> "'=cmd|…")."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _scores(item: Item, attr: str) -> str:
+    return ";".join(f"{s.label}:{s.score:.2f}" for s in getattr(item, attr))
+
+
+def item_row(result: DocumentResult, item: Item) -> dict[str, Any]:
+    """One flat row for JSONL and CSV."""
+    return {
+        "item_id": item.id,
+        "document_id": result.document.id,
+        "source": result.document.source,
+        "kind": item.kind,
+        "country": item.country,
+        "country_name": item.country_name,
+        "text": item.text,
+        "themes": item.themes,
+        "actions": item.actions,
+        "theme_scores": {s.label: round(s.score, 4) for s in item.theme_scores},
+        "action_scores": {s.label: round(s.score, 4) for s in item.action_scores},
+        "deadline": item.deadline.text if item.deadline else None,
+        "deadline_date": item.deadline.date if item.deadline else None,
+        "actors": item.actors,
+        "page": item.provenance.page,
+        "section": item.section,
+    }
+
+
+def write_jsonl(path: Path, results: Iterable[DocumentResult]) -> int:
+    lines = [
+        json.dumps(item_row(r, i), ensure_ascii=False) + "\n" for r in results for i in r.items
+    ]
+    write_text_atomic(path, "".join(lines))
+    return len(lines)
+
+
+def write_csv(path: Path, results: Iterable[DocumentResult]) -> int:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for result in results:
+        for item in result.items:
+            row = item_row(result, item)
+            row["themes"] = ";".join(item.themes)
+            row["actions"] = ";".join(item.actions)
+            row["theme_scores"] = _scores(item, "theme_scores")
+            row["action_scores"] = _scores(item, "action_scores")
+            row["actors"] = "; ".join(item.actors)
+            row["section"] = " > ".join(item.section)
+            writer.writerow(
+                {k: _spreadsheet_safe(str(v)) if v is not None else "" for k, v in row.items()}
+            )
+            count += 1
+    write_text_atomic(path, buffer.getvalue())
+    return count
+
+
+def write_sqlite(path: Path, results: Iterable[DocumentResult], runs: list[dict[str, Any]]) -> None:
+    """Build the database in a temporary file, then rename it over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        con = sqlite3.connect(tmp)
+        try:
+            con.executescript(SQLITE_SCHEMA)
+            _fill(con, results, runs)
+            con.commit()
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _fill(con: sqlite3.Connection, results: Iterable[DocumentResult], runs: list[dict]) -> None:
+    for result in results:
+        doc = result.document
+        con.execute(
+            "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                doc.id,
+                doc.source,
+                doc.format,
+                doc.page_count,
+                doc.title,
+                doc.metadata.author,
+                doc.metadata.created,
+                doc.metadata.modified,
+                result.schema_version,
+                result.pipeline_version,
+                result.model_version,
+            ),
+        )
+        for position, item in enumerate(result.items):
+            con.execute(
+                "INSERT OR REPLACE INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    item.id,
+                    doc.id,
+                    position,
+                    item.kind,
+                    item.text,
+                    item.country,
+                    item.country_name,
+                    item.deadline.text if item.deadline else None,
+                    item.deadline.date if item.deadline else None,
+                    json.dumps(item.actors, ensure_ascii=False),
+                    item.provenance.page,
+                    json.dumps(item.provenance.block_ids),
+                    json.dumps(item.section, ensure_ascii=False),
+                    item.cue,
+                ),
+            )
+            for taxonomy, scores in (("theme", item.theme_scores), ("action", item.action_scores)):
+                for s in scores:
+                    con.execute(
+                        "INSERT OR REPLACE INTO item_labels VALUES (?,?,?,?,?)",
+                        (item.id, taxonomy, s.label, s.score, json.dumps(s.evidence)),
+                    )
+    for run in runs:
+        con.execute(
+            "INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?)",
+            (
+                run["run_id"],
+                run["started"],
+                run.get("finished"),
+                run["pipeline_version"],
+                run.get("model_version"),
+                run["schema_version"],
+                json.dumps(run),
+            ),
+        )
+
+
+def result_schema() -> dict[str, Any]:
+    """JSON Schema of a document result, generated from the pydantic models."""
+    schema = DocumentResult.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"urn:a87-pipeline:document-result:{SCHEMA_VERSION}"
+    schema["schema_version"] = SCHEMA_VERSION
+    schema["title"] = "DocumentResult"
+    return schema
+
+
+def write_schema(path: Path) -> None:
+    write_text_atomic(path, json.dumps(result_schema(), indent=2, ensure_ascii=False) + "\n")
