@@ -1,0 +1,174 @@
+"""Text and Markdown parsing, format detection and the parse command."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+from pipeline.errors import (
+    CorruptFileError,
+    EmptyFileError,
+    EncryptedFileError,
+    UnsupportedFormatError,
+)
+from pipeline.models import BlockKind
+from pipeline.parse import parse_file
+from pipeline.parse.common import split_marker
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent")
+
+MARKDOWN = """# Workshop report
+
+Intro line one
+continues here with **bold** and a [link](http://x.org) and 4<sup>th</sup>.
+
+## Priorities
+
+- Top level
+ - Nested *italic* bullet
+1. Numbered one
+2. Numbered two
+
+| Theme | Action |
+|---|---|
+| Child labour | <p>First para.</p> <p>Second para.</p> |
+
+Child Labour\tForced Labour
+<p>Tab cell one.</p>\t<p>Tab cell two.</p>
+"""
+
+
+def test_markdown_blocks(tmp_path: Path) -> None:
+    path = tmp_path / "report.md"
+    path.write_text(MARKDOWN, encoding="utf-8")
+    doc = parse_file(path)
+    assert doc.format == "markdown" and doc.title == "Workshop report"
+    kinds = [(b.kind, b.text) for b in doc.blocks]
+    assert (
+        BlockKind.paragraph,
+        "Intro line one continues here with bold and a link and 4th.",
+    ) in kinds
+    items = [b for b in doc.blocks if b.kind == BlockKind.list_item]
+    assert [(b.text, b.level, b.marker) for b in items] == [
+        ("Top level", 0, "-"),
+        ("Nested italic bullet", 1, "-"),
+        ("Numbered one", 0, "1."),
+        ("Numbered two", 0, "2."),
+    ]
+    cells = [b for b in doc.blocks if b.kind == BlockKind.table_cell and not b.table.is_header]
+    assert [(c.text, c.table.header) for c in cells] == [
+        ("Child labour", "Theme"),
+        ("First para.", "Action"),
+        ("Second para.", "Action"),
+        ("Tab cell one.", "Child Labour"),
+        ("Tab cell two.", "Forced Labour"),
+    ]
+    assert len({c.table.table_id for c in cells}) == 2
+    assert [b.id for b in doc.blocks][:2] == ["p1-b1", "p1-b2"]
+
+
+def test_plain_text_flattened_bullets_and_headings(tmp_path: Path) -> None:
+    path = tmp_path / "page.txt"
+    path.write_text("Goals\nAchieve more, through:\n• One thing • Another thing\n", "utf-8")
+    doc = parse_file(path)
+    assert doc.format == "text"
+    assert [(b.kind.value, b.text) for b in doc.blocks] == [
+        ("heading", "Goals"),
+        ("paragraph", "Achieve more, through:"),
+        ("list_item", "One thing"),
+        ("list_item", "Another thing"),
+    ]
+
+
+@needs_seeds
+def test_seed_markdown_deck_and_report() -> None:
+    deck = parse_file(SEEDS / "deck.md")
+    uganda = [b for b in deck.blocks if b.table and b.table.header == "Child Labour"]
+    assert "Strengthen social protection." in [b.text for b in uganda]
+    nepal = [
+        b for b in deck.blocks if b.kind == BlockKind.list_item and b.marker in {"1.", "2.", "3."}
+    ]
+    assert [b.text[:10] for b in nepal][:3] == ["Formation ", "Secretaria", "Each Minis"]
+    report = parse_file(SEEDS / "gcg3_report.md")
+    heading = next(i for i, b in enumerate(report.blocks) if b.text == "X. Action Items")
+    following = report.blocks[heading + 1 : heading + 5]
+    assert [b.kind for b in following] == [BlockKind.list_item] * 4
+
+
+@pytest.mark.parametrize(
+    ("text", "marker", "rest"),
+    [
+        ("• Strengthen x", "•", "Strengthen x"),
+        ("(cid:127) Foo", "(cid:127)", "Foo"),
+        ("\uf0b7Bar", "\uf0b7", "Bar"),
+        ("2. Secretariat", "2.", "Secretariat"),
+        ("IV. Update", "IV.", "Update"),
+        ("**Bold start", None, "**Bold start"),
+        ("2019 was a year", None, "2019 was a year"),
+        ("organise a workshop", None, "organise a workshop"),
+    ],
+)
+def test_split_marker(text: str, marker: str | None, rest: str) -> None:
+    assert split_marker(text) == (marker, rest)
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "error"),
+    [
+        ("empty.pdf", b"", EmptyFileError),
+        ("blank.txt", b"  \n\n", EmptyFileError),
+        ("picture.pptx", b"\x89PNG\r\n\x1a\n\x00\x00\x00binary", UnsupportedFormatError),
+        ("notzip.pptx", b"PK\x03\x04 not really a zip", CorruptFileError),
+        ("plain.docx", _zip({"a.txt": b"hello"}), UnsupportedFormatError),
+        ("legacy.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, UnsupportedFormatError),
+        (
+            "locked.docx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"),
+            EncryptedFileError,
+        ),
+        ("data.md", b'{"items": []}', UnsupportedFormatError),
+    ],
+)
+def test_bad_files_raise_specific_errors(
+    tmp_path: Path, name: str, data: bytes, error: type
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(error) as info:
+        parse_file(path)
+    assert name in info.value.message and info.value.hint
+
+
+def test_format_comes_from_content_not_name(tmp_path: Path) -> None:
+    path = tmp_path / "actually_text.pdf"
+    path.write_text("Next steps\n- Convene the committee\n", "utf-8")
+    assert parse_file(path).format in {"text", "markdown"}
+
+
+def test_parse_command_outline_and_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "report.md"
+    path.write_text(MARKDOWN, encoding="utf-8")
+    main(["parse", str(path), "--format", "text"])
+    out = capsys.readouterr().out
+    assert "## Priorities" in out and "    - Nested italic bullet" in out
+    main(["parse", str(path)])
+    assert '"format": "markdown"' in capsys.readouterr().out
+    with pytest.raises(SystemExit) as missing:
+        main(["parse", str(tmp_path / "nope.pdf")])
+    assert missing.value.code == 2
+    assert "nope.pdf: no such file" in capsys.readouterr().err
