@@ -20,8 +20,10 @@ from importlib import resources
 import spacy
 from spacy.language import Language
 
+from pipeline.actors import find_actors
 from pipeline.countries import country_name, single_country
 from pipeline.cues import column_role, is_reference_line, line_cue, normalise, trailing_cue
+from pipeline.deadlines import find_deadline
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Provenance, Section
 from pipeline.parse.common import split_marker
 from pipeline.taxonomy import labels_named
@@ -212,11 +214,22 @@ class _Builder:
 
 
 def sections_to_items(doc: Document, sections: list[Section]) -> list[Item]:
-    """All items of `doc`, in reading order."""
+    """All items of `doc`, in reading order, with their deadlines and actors."""
     builder = _Builder(doc)
     for section in sections:
         _section_items(section, builder)
+    _attach_deadlines_and_actors(builder)
     return builder.items
+
+
+def _attach_deadlines_and_actors(builder: _Builder) -> None:
+    """Deadline from the item's words or its table's deadline column; actors named in it."""
+    named = find_actors([item.text for item in builder.items])
+    for item, actors in zip(builder.items, named, strict=True):
+        column = builder.column_deadlines.get(item.id)
+        item.deadline = (find_deadline(column) if column else None) or find_deadline(item.text)
+        seen = {a.lower() for a in item.actors}
+        item.actors += [a for a in actors if a.lower() not in seen]
 
 
 def _section_items(section: Section, builder: _Builder) -> None:

@@ -44,8 +44,10 @@ def process_file(
 
 def warm_up() -> None:
     """Load vocabularies and models now (before worker processes fork and share them)."""
+    from pipeline.actors import find_actors
     from pipeline.countries import find_countries
     from pipeline.cues import vocab
+    from pipeline.deadlines import find_deadline
     from pipeline.extract import action_verbs, split_sentences
     from pipeline.taxonomy import labels_named
 
@@ -54,6 +56,8 @@ def warm_up() -> None:
     find_countries("Nepal")
     split_sentences("Warm up. Now.")
     labels_named("child labour", "themes")
+    find_actors(["Ministry of Labour"])
+    find_deadline("by 2030")
 
 
 class _Clock:
