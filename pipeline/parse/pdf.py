@@ -1,0 +1,258 @@
+"""PDF -> blocks: pdfplumber reads each page once into a `PageRecord`; `layout` does the rest.
+
+Per page, the characters (text, box, font, size), the ruling lines and the rectangles are
+copied into slots dataclasses in one walk over pdfplumber's objects, then the page's cache is
+released (`page.close()`; pdfplumber keeps several MB per page otherwise). The page is
+turned into lines and tables right away, so only lines are kept across pages; running
+headers, footers and page numbers are removed once all pages are read.
+
+Pages whose text runs vertically (a landscape table printed on a rotated page) are turned
+upright first. Errors are the project's own: encrypted, corrupt, image-only (needs OCR),
+empty, or over the page/character limits in `Settings`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdftypes import resolve1
+from pdfplumber.utils.exceptions import PdfminerException
+
+from pipeline.config import Settings
+from pipeline.errors import (
+    CorruptFileError,
+    EmptyFileError,
+    EncryptedFileError,
+    ImageOnlyError,
+    ResourceLimitError,
+)
+from pipeline.models import DocumentMetadata
+from pipeline.parse import layout
+from pipeline.parse.common import Parsed, clean_space
+
+_PDF_DATE_RE = re.compile(
+    r"(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*(?:([Zz])|([+-])(\d{2})'?(\d{2})?)?"
+)
+# Titles that are file names or placeholders, not a document's title.
+_FILE_TITLE_RE = re.compile(
+    r".*\.(?:docx?|dotx?|pptx?|xlsx?|pdf|odt|odp|rtf|txt|html?|indd|qxd|tex|exe)|untitled|\W*",
+    re.I,
+)
+
+
+def parse(path: Path, data: bytes, settings: Settings) -> Parsed:
+    """Parse the PDF `data` (the bytes of `path`) into blocks, page by page."""
+    pdf = _open(path, data)
+    with pdf:
+        declared = _declared_page_count(pdf)
+        if declared is not None and declared > settings.max_pages:
+            raise _too_many_pages(path, declared, settings)
+        try:
+            pages = pdf.pages
+        except PdfminerException as exc:
+            raise _pdfminer_error(path, exc) from None
+        if not pages:
+            raise EmptyFileError(path, "the PDF has no pages")
+        if len(pages) > settings.max_pages:
+            raise _too_many_pages(path, len(pages), settings)
+        layouts: list[layout.PageLayout] = []
+        chars = images = 0
+        for page in pages:
+            try:
+                record, n_images = page_to_record(path, page, settings)
+            finally:
+                page.close()
+            chars += len(record.chars)
+            images += n_images
+            layouts.append(layout.page_to_layout(record))
+        if chars == 0:
+            if images:
+                raise ImageOnlyError(path, "the PDF has images but no text (scanned pages)")
+            raise EmptyFileError(path, "the PDF has no text")
+        blocks, first_text = layout.layouts_to_blocks(layouts)
+        info = pdf.metadata or {}
+        title = _text(info.get("Title"))
+        if title and _FILE_TITLE_RE.fullmatch(title):
+            title = None
+        return Parsed(
+            blocks=blocks,
+            page_count=len(pages),
+            title=title or first_text,
+            metadata=DocumentMetadata(
+                author=_text(info.get("Author")),
+                created=pdf_date_to_iso(info.get("CreationDate")),
+                modified=pdf_date_to_iso(info.get("ModDate")),
+            ),
+        )
+
+
+def _open(path: Path, data: bytes) -> Any:
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as exc:
+        raise _pdfminer_error(path, exc) from None
+
+
+def _pdfminer_error(path: Path, exc: PdfminerException) -> Exception:
+    """Translate pdfplumber's wrapper of a pdfminer error into a project error."""
+    cause = exc.args[0] if exc.args else exc
+    if isinstance(cause, PDFPasswordIncorrect):
+        return EncryptedFileError(path, "the PDF is password-protected")
+    if isinstance(cause, PDFEncryptionError):
+        return EncryptedFileError(path, f"the PDF's encryption is not supported ({cause})")
+    reason = str(cause) or type(cause).__name__
+    return CorruptFileError(path, f"the PDF structure cannot be read ({reason[:200]})")
+
+
+def _too_many_pages(path: Path, count: int, settings: Settings) -> ResourceLimitError:
+    return ResourceLimitError(
+        path, f"the PDF has {count:,} pages, over the limit of max_pages={settings.max_pages:,}"
+    )
+
+
+def _declared_page_count(pdf: Any) -> int | None:
+    """The page tree's /Count, read without building the pages (None when unreadable)."""
+    try:
+        count = resolve1(resolve1(pdf.doc.catalog.get("Pages")).get("Count"))
+    except Exception:  # a broken page tree is reported when the pages are built
+        return None
+    return count if isinstance(count, int) else None
+
+
+def page_to_record(path: Path, page: Any, settings: Settings) -> tuple[layout.PageRecord, int]:
+    """Copy one pdfplumber page into a `PageRecord`; also return its number of images."""
+    try:
+        objects = page.objects
+        ox, oy = float(page.bbox[0]), float(page.bbox[1])
+        width, height = float(page.width), float(page.height)
+    except Exception as exc:  # pdfminer raises many types on broken content streams
+        raise CorruptFileError(
+            path, f"page {page.page_number} cannot be read ({type(exc).__name__}: {exc})"
+        ) from exc
+    raw_chars = objects.get("char", [])
+    if len(raw_chars) > settings.max_chars_per_page:
+        raise ResourceLimitError(
+            path,
+            f"page {page.page_number} has {len(raw_chars):,} characters, over the limit of "
+            f"max_chars_per_page={settings.max_chars_per_page:,}",
+        )
+    # One walk over the characters; sideways ones are set aside and used (turned upright)
+    # only when they are most of the page.
+    upright: list[layout.Char] = []
+    sideways: list[tuple[str, float, float, float, float, str, float]] = []
+    for c in raw_chars:
+        text = c.get("text") or ""
+        if not text:
+            continue
+        x0, x1 = float(c["x0"]) - ox, float(c["x1"]) - ox
+        top, bottom = float(c["top"]) - oy, float(c["bottom"]) - oy
+        font = str(c.get("fontname", ""))
+        if c.get("upright", True):
+            upright.append(layout.Char(text, x0, x1, top, bottom, font, float(c["size"])))
+        else:
+            matrix = c.get("matrix") or (0.0, 0.0)
+            sideways.append((text, x0, top, x1, bottom, font, float(matrix[1])))
+    turn = 0
+    if len(sideways) > len(upright):
+        down = sum(1 for item in sideways if item[6] < 0)
+        turn = 1 if down >= len(sideways) / 2 else -1
+    record = layout.PageRecord(
+        number=page.page_number,
+        width=height if turn else width,
+        height=width if turn else height,
+        chars=upright if not turn else _turn_chars(sideways, turn, width, height),
+    )
+    record.lines = list(_rules(objects.get("line", []), ox, oy, turn, width, height))
+    record.rects = list(_rules(objects.get("rect", []), ox, oy, turn, width, height))
+    return record, len(objects.get("image", []))
+
+
+def _turn_chars(
+    sideways: list[tuple[str, float, float, float, float, str, float]],
+    turn: int,
+    width: float,
+    height: float,
+) -> list[layout.Char]:
+    """Sideways characters running the page's main way, in the page's upright frame."""
+    out = []
+    for text, x0, top, x1, bottom, font, direction in sideways:
+        if (direction < 0) != (turn == 1):
+            continue
+        nx0, ntop, nx1, nbottom = _place(x0, top, x1, bottom, turn, width, height)
+        # pdfminer gives a sideways glyph's advance as its size; its height is the size.
+        out.append(layout.Char(text, nx0, nx1, ntop, nbottom, font, nbottom - ntop))
+    return out
+
+
+def _place(
+    x0: float, top: float, x1: float, bottom: float, turn: int, width: float, height: float
+) -> tuple[float, float, float, float]:
+    """A box in the upright frame of a page turned by a quarter (turn 1: clockwise text)."""
+    if turn == 1:  # text runs downwards; its top points to the right
+        return top, width - x1, bottom, width - x0
+    if turn == -1:  # text runs upwards; its top points to the left
+        return height - bottom, x0, height - top, x1
+    return x0, top, x1, bottom
+
+
+def _rules(
+    objs: Iterable[dict[str, Any]], ox: float, oy: float, turn: int, width: float, height: float
+) -> Iterable[layout.Rule]:
+    for o in objs:
+        x0, top, x1, bottom = _place(
+            float(o["x0"]) - ox,
+            float(o["top"]) - oy,
+            float(o["x1"]) - ox,
+            float(o["bottom"]) - oy,
+            turn,
+            width,
+            height,
+        )
+        yield layout.Rule(x0, top, x1, bottom)
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, bytes):
+        value = value.decode("latin-1", errors="replace")
+    if not isinstance(value, str):
+        return None
+    return clean_space(value) or None
+
+
+def pdf_date_to_iso(value: Any) -> str | None:
+    """Convert a PDF date ("D:20261123113037Z'", "D:20180101120000+01'00'") to ISO 8601.
+
+    >>> pdf_date_to_iso("D:20261123113037Z'")
+    '2026-11-23T11:30:37Z'
+    >>> pdf_date_to_iso("D:20180101120000+01'00'")
+    '2018-01-01T12:00:00+01:00'
+    """
+    text = _text(value)
+    if not text:
+        return None
+    m = _PDF_DATE_RE.match(text)
+    if not m:
+        return None
+    year, month, day, hour, minute, second, zulu, sign, tz_h, tz_m = m.groups()
+    if not (month is None or 1 <= int(month) <= 12) or not (day is None or 1 <= int(day) <= 31):
+        return None
+    if not (hour is None or int(hour) <= 23) or not (minute is None or int(minute) <= 59):
+        return None
+    out = year
+    if month:
+        out += f"-{month}"
+        if day:
+            out += f"-{day}"
+            if hour:
+                out += f"T{hour}:{minute or '00'}:{second or '00'}"
+                if zulu:
+                    out += "Z"
+                elif sign:
+                    out += f"{sign}{tz_h}:{tz_m or '00'}"
+    return out
