@@ -541,7 +541,7 @@ def _short(text: str, width: int = 100) -> str:
 def format_report(report: EvaluationReport, show_errors: bool = True) -> str:
     """A readable table of the scores, then (optionally) each document's errors."""
     kinds = list(KINDS) + sorted(set(report.overall.by_kind) - set(KINDS))
-    head = ["document", "gold", "pred"]
+    head = ["source", "gold", "pred"]
     head += [f"{k} P/R/F1" for k in kinds] + ["items P/R/F1", "country", "themeF1", "actionF1"]
     rows = []
 
@@ -558,7 +558,8 @@ def format_report(report: EvaluationReport, show_errors: bool = True) -> str:
 
     for d in report.documents:
         flag = {"scored": "", "missing_prediction": " (no pred)", "extract_error": " (error)"}
-        rows.append(row(d.gold_file + flag[d.status], d, d.n_gold, d.n_pred))
+        name = Path(d.source).name if d.source else d.gold_file
+        rows.append(row(name + flag[d.status], d, d.n_gold, d.n_pred))
     o = report.overall
     total = row(
         "OVERALL",

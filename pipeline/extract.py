@@ -134,6 +134,10 @@ def is_context_label(block: Block, following: Block | None) -> bool:
     words = text.split()
     if text.endswith(":") and len(words) <= 6:
         return True
+    marker, rest = split_marker(text)
+    marker = marker or block.marker
+    if marker and marker[0].isdigit() and "." in marker.rstrip(".") and len(rest.split()) <= 6:
+        return True  # a numbered sub-heading set as a plain line: "4.1 Data and research"
     heads_list = (
         following is not None
         and following.kind == BlockKind.list_item
@@ -282,6 +286,7 @@ def _block_items(
         deeper_follows and len(block.text.split()) <= 6 and block.kind == BlockKind.list_item
     ):
         state.labels = [(lv, t) for lv, t in state.labels if lv < level] + [(level, block.text)]
+        state.seen_list = False  # a sub-heading opens the next sub-list of the same role
         return
     if block.kind == BlockKind.list_item:
         state.seen_list = True
@@ -292,14 +297,15 @@ def _block_items(
         if state.seen_list:
             state.mode = None  # a paragraph after the list ends it
             return
-        if is_reference_line(block.text) or not looks_like_action(block.text):
+        if is_reference_line(block.text):
             return
         # Where the items are bullets, plain lines around them are framing, except a goal
         # that leads into its list ("Achieve ..., through:").
         lead_goal = block.text.rstrip().endswith(":") and opens_with_action(block.text)
         if state.list_follows and not lead_goal:
             return
-        parts = [c for s in split_sentences(block.text) for c in split_clauses(s)]
+        sentences = [s for s in split_sentences(block.text) if looks_like_action(s)]
+        parts = [c for s in sentences for c in split_clauses(s)]
         for n, part in enumerate(parts):
             builder.add(section, block, part, state.mode, state.cue, _labels(state, 99), part=n)
 

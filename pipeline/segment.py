@@ -11,8 +11,9 @@ country of the section before it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-from pipeline.countries import single_country
+from pipeline.countries import CountryMention, find_countries, single_country
 from pipeline.cues import Cue, heading_cue, normalise
 from pipeline.models import Block, BlockKind, Document, Section
 
@@ -45,7 +46,7 @@ def _is_cue_only(text: str, cue: Cue | None) -> bool:
 
 def document_to_sections(doc: Document) -> list[Section]:
     """Split `doc.blocks` into sections at titles and headings, in reading order."""
-    doc_country = single_country(doc.title) if doc.title else None
+    doc_country = document_country(doc)
     root = Section(
         id="root",
         page=1,
@@ -95,6 +96,25 @@ def document_to_sections(doc: Document) -> list[Section]:
         stack.append((rank, section))
         sections.append(section)
     return [s for s in sections if s.blocks or s.id != "root"]
+
+
+def document_country(doc: Document) -> CountryMention | None:
+    """The country a whole document is about: the one its title names, else the one that
+    dominates its text (at least 3 mentions and 60% of all country mentions)."""
+    if doc.title:
+        mention = single_country(doc.title)
+        if mention:
+            return mention
+    counts: Counter[str] = Counter()
+    first: dict[str, CountryMention] = {}
+    for block in doc.blocks:
+        for mention in find_countries(block.text):
+            counts[mention.code] += 1
+            first.setdefault(mention.code, mention)
+    if not counts:
+        return None
+    code, top = counts.most_common(1)[0]
+    return first[code] if top >= 3 and top >= 0.6 * sum(counts.values()) else None
 
 
 def _continues_numbering(parent: Section, text: str) -> bool:
