@@ -145,6 +145,19 @@ def lead_in_cue(text: str) -> Cue | None:
     return None
 
 
+def embedded_cue(text: str) -> Cue | None:
+    """An inline cue inside a paragraph ('... cooperation Next Steps: Ensure ...'), as scraped
+    text gives it: the cue must be capitalised and follow a space; the rest is the items."""
+    for pattern, phrase, role in vocab().inline:
+        source = pattern.pattern.removeprefix("^\\s*")
+        for match in re.finditer(rf"(?<=\s){source}", text, re.I):
+            if match.group(1)[:1].isupper():
+                rest = text[match.end() :].strip()
+                if len(rest.split()) >= 2:
+                    return Cue(role, "inline", phrase, rest)
+    return None
+
+
 def trailing_cue(text: str) -> Cue | None:
     """A sentence after a list that gives the list its role ('These priorities were agreed')."""
     stripped = text.strip()

@@ -22,7 +22,14 @@ from spacy.language import Language
 
 from pipeline.actors import find_actors
 from pipeline.countries import country_name, single_country
-from pipeline.cues import column_role, is_reference_line, line_cue, normalise, trailing_cue
+from pipeline.cues import (
+    column_role,
+    embedded_cue,
+    is_reference_line,
+    line_cue,
+    normalise,
+    trailing_cue,
+)
 from pipeline.deadlines import find_deadline
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Provenance, Section
 from pipeline.parse.common import split_marker
@@ -262,6 +269,8 @@ def _block_items(
     section: Section, block: Block, following: Block | None, state: _State, builder: _Builder
 ) -> None:
     cue = line_cue(block.text)
+    if cue is None and block.kind == BlockKind.paragraph:
+        cue = embedded_cue(block.text)
     if cue and cue.shape == "inline" and cue.role != "stop":
         parts = [c for s in split_sentences(cue.rest) for c in split_clauses(s)]
         for n, part in enumerate(parts):

@@ -264,3 +264,29 @@ def test_items_are_not_cues() -> None:
     assert line_cue("Identify priority actions") is None
     assert line_cue("The action points presented were:") is None
     assert heading_cue("Sri Lanka – priorities agreed with partners").role == "priority"
+
+
+@needs_seeds
+def test_targets_on_the_seed_gold() -> None:
+    from pipeline.evaluate import combine, evaluate
+
+    report = evaluate(SEEDS / "gold", renditions=True)
+    scored = {Path(d.source).name: d for d in report.documents}
+    assert {"deck.pptx", "deck.pdf", "deck.md", "gcg3_report.pdf", "gcg3_report.docx"} <= set(
+        scored
+    )
+    main = combine(d for name, d in scored.items() if name != "deck_scraped.txt")
+    assert main.items.f1 >= 0.95 and main.country_accuracy >= 0.98
+    for name, score in scored.items():
+        if name != "deck_scraped.txt":
+            assert score.items.f1 >= 0.95, name
+    assert scored["deck_scraped.txt"].items.f1 >= 0.7
+
+
+def test_targets_on_our_corpus() -> None:
+    from pipeline.evaluate import evaluate
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    report = evaluate(corpus / "gold", renditions=True)
+    assert len(report.documents) == 5 and not report.skipped
+    assert report.overall.items.f1 >= 0.95 and report.overall.country_accuracy >= 0.98

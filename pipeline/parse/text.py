@@ -27,7 +27,8 @@ _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 _INLINE_BULLET_RE = re.compile(r"\s+[•▪●◦■►➢\uf0b7\uf0a7]\s+")
 _DROP_CAP_RE = re.compile(r"\b([A-Z]) ([A-Z]{2,})\b")
 _CAPS_LEAD_RE = re.compile(r"^([A-Z][A-Z'’&-]+(?: [A-Z][A-Z'’&-]+)*)(?= [A-Z][a-z])")
-_CAPS_TAIL_RE = re.compile(r"(?<=[.;:]) ([A-Z][A-Z'’&-]+(?: [A-Z(][A-Z()'’&-]+)+)$")
+_CAPS_TAIL_RE = re.compile(r"(?<=[.;:]) ([A-Z][A-Z'’&-]+(?: (?:[A-Z(][A-Z()'’&-]*|\)))+)$")
+_INLINE_NUMBER_RE = re.compile(r"(?:^|(?<=\s))(\d{1,2})\.\s+(?=\S)")
 _SENTENCE_END = (".", ";", ":", "!", "?", ",")
 _SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+[A-Z(][a-z]")
 
@@ -88,7 +89,7 @@ def text_blocks(lines: list[str], page: int) -> list[Block]:
             blocks.append(Block(kind=BlockKind.heading, text=caps.group(1), page=page))
             line = rest[caps.end() :].strip()
         parts = _INLINE_BULLET_RE.split(" " + line)
-        if len(parts) > 2 or (len(parts) == 2 and not parts[0].strip()):
+        if len(parts) > 2 or (len(parts) == 2 and len(parts[0].split()) <= 15):
             # A flattened slide or list: its lead (before the first bullet) is the slide's
             # title, with a scraped drop-cap repaired ("M ADAGASCAR" -> "MADAGASCAR").
             _, lead = split_marker(parts[0].strip())
@@ -100,10 +101,10 @@ def text_blocks(lines: list[str], page: int) -> list[Block]:
                 tail = _CAPS_TAIL_RE.search(part)
                 if tail:  # "... dairy sector. NEXT STEPS (SHORT TERM)" ends a flattened list
                     part = part[: tail.start()].strip()
-                if part:
-                    blocks.append(Block(kind=BlockKind.list_item, text=part, page=page, marker="•"))
+                blocks.extend(_flattened_numbers(part, page))
                 if tail:
-                    blocks.append(Block(kind=BlockKind.heading, text=tail.group(1), page=page))
+                    heading = re.sub(r"\(\s*(.*?)\s*\)", r"(\1)", tail.group(1).strip())
+                    blocks.append(Block(kind=BlockKind.heading, text=heading, page=page))
             continue
         marker, rest = split_marker(line)
         if marker:
@@ -114,6 +115,28 @@ def text_blocks(lines: list[str], page: int) -> list[Block]:
         next_line = next((clean_space(x) for x in lines[i + 1 :] if x.strip()), "")
         kind = BlockKind.heading if _looks_like_heading(line) and next_line else BlockKind.paragraph
         blocks.append(Block(kind=kind, text=line, page=page))
+    return blocks
+
+
+def _flattened_numbers(text: str, page: int) -> list[Block]:
+    """A bullet holding a flattened numbered list ('... : 1. Form ...; 2. Set up ...') gives
+    its lead as a paragraph and each numbered entry as a list item; else one list item."""
+    if not text:
+        return []
+    starts, expected = [], 1
+    for match in _INLINE_NUMBER_RE.finditer(text):
+        if int(match.group(1)) == expected:
+            starts.append(match)
+            expected += 1
+    if len(starts) < 2:
+        return [Block(kind=BlockKind.list_item, text=text, page=page, marker="•")]
+    lead = text[: starts[0].start()].strip()
+    blocks = [Block(kind=BlockKind.paragraph, text=lead, page=page)] if lead else []
+    for match, nxt in zip(starts, [*starts[1:], None], strict=True):
+        entry = text[match.end() : nxt.start() if nxt else len(text)].strip()
+        blocks.append(
+            Block(kind=BlockKind.list_item, text=entry, page=page, marker=f"{match.group(1)}.")
+        )
     return blocks
 
 
