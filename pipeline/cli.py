@@ -177,6 +177,61 @@ def run(
 
 
 @cli.command()
+@click.option(
+    "--training",
+    "training_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("corpus/training"),
+    show_default=True,
+    help="Folder of labelled items (*.jsonl).",
+)
+@click.option(
+    "--corrections",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("corpus/corrections.jsonl"),
+    show_default=True,
+    help="Analysts' corrections to learn from (used when the file exists).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("models"),
+    show_default=True,
+    help="Where to write the model and its model card.",
+)
+@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True)
+def train(training_dir: Path, corrections: Path, out_dir: Path, folds: int) -> None:
+    """Train the theme/action classifier; print cross-validated per-label P/R/F1.
+
+    Deterministic: the same data gives the same model. Example: pipeline train
+    """
+    from pipeline.classify.train import format_report, train_model
+
+    report = train_model(
+        training_dir, corrections if corrections.is_file() else None, out_dir, folds=folds
+    )
+    click.echo(format_report(report))
+
+
+@cli.command()
+def taxonomy() -> None:
+    """Print the theme and action taxonomies (ids, labels, descriptions, keywords).
+
+    Example: pipeline taxonomy | less
+    """
+    from pipeline.taxonomy import load_taxonomy
+
+    tax = load_taxonomy()
+    for name in ("themes", "actions"):
+        click.echo(f"{name.upper()} (taxonomy version {tax.version})")
+        for label in getattr(tax, name):
+            click.echo(f"  {label.id:22} {label.label}: {label.description}")
+            click.echo(f"  {'':22} keywords: {', '.join(label.keywords[:12])}, …")
+        click.echo("")
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of a document result (what `extract` prints and `run` writes).
 

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.classify import classify_items, current_model_version
 from pipeline.config import Settings
 from pipeline.extract import sections_to_items
 from pipeline.models import Document, DocumentInfo, DocumentResult
@@ -24,7 +25,14 @@ def document_to_result(doc: Document, timings: dict[str, float] | None = None) -
     clock.lap("segment")
     items = sections_to_items(doc, sections)
     clock.lap("extract")
-    return DocumentResult(pipeline_version=__version__, document=document_info(doc), items=items)
+    items = classify_items(items)
+    clock.lap("classify")
+    return DocumentResult(
+        pipeline_version=__version__,
+        model_version=current_model_version(),
+        document=document_info(doc),
+        items=items,
+    )
 
 
 def process_file(
@@ -45,6 +53,7 @@ def process_file(
 def warm_up() -> None:
     """Load vocabularies and models now (before worker processes fork and share them)."""
     from pipeline.actors import find_actors
+    from pipeline.classify import load_classifier
     from pipeline.countries import find_countries
     from pipeline.cues import vocab
     from pipeline.deadlines import find_deadline
@@ -58,6 +67,7 @@ def warm_up() -> None:
     labels_named("child labour", "themes")
     find_actors(["Ministry of Labour"])
     find_deadline("by 2030")
+    load_classifier()
 
 
 class _Clock:
