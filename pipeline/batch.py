@@ -49,6 +49,9 @@ class BatchOptions(BaseModel):
     memory_limit_mb: int = Field(default=2048, ge=64, description="Address space per worker.")
     force: bool = False
     prune: bool = False
+    corrections: Path | None = Field(
+        default=None, description="Analysts' corrections (JSONL) applied to every output."
+    )
     settings: Settings = Field(default_factory=Settings)
 
 
@@ -306,8 +309,17 @@ def run_batch(
     manifest.inputs = records
     _account_removed(out_dir, manifest, options.prune)
     results = _load_results(out_dir, manifest)
+    if options.corrections is not None:
+        from pipeline.corrections import apply_corrections_to_results
+
+        keys = list(results)
+        fixed = apply_corrections_to_results([results[k] for k in keys], options.corrections)
+        for key, new in zip(keys, fixed, strict=True):
+            if new != results[key]:
+                write_text_atomic(out_dir / key, new.model_dump_json(indent=2))
+                results[key] = new
     for record in manifest.inputs:
-        if record.status == "unchanged" and record.output in results:
+        if record.output in results and record.status in ("processed", "unchanged"):
             record.items = len(results[record.output].items)
     ordered = [results[r.output] for r in manifest.inputs if r.output in results]
     manifest.finished = datetime.now(UTC).isoformat()

@@ -127,6 +127,13 @@ def evaluate(
     help="Memory per worker, in MB.",
 )
 @click.option("--force", is_flag=True, help="Reprocess every document, changed or not.")
+@click.option(
+    "--corrections",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("corpus/corrections.jsonl"),
+    show_default=True,
+    help="Analysts' corrections to apply to the outputs (when the file exists).",
+)
 @click.option("--prune", is_flag=True, help="Remove results of inputs that are gone.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary and failures.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print unchanged and skipped files.")
@@ -137,6 +144,7 @@ def run(
     timeout: float,
     memory_limit: int,
     force: bool,
+    corrections: Path,
     prune: bool,
     quiet: bool,
     verbose: bool,
@@ -159,6 +167,7 @@ def run(
         memory_limit_mb=memory_limit,
         force=force,
         prune=prune,
+        corrections=corrections if corrections.is_file() else None,
         **({"jobs": jobs} if jobs else {}),
     )
     progress = Progress(quiet=quiet, verbose=verbose)
@@ -242,6 +251,12 @@ def schema() -> None:
     from pipeline.emit import result_schema
 
     click.echo(json.dumps(result_schema(), indent=2, ensure_ascii=False))
+
+
+from pipeline.review_cli import report_command, review  # noqa: E402
+
+cli.add_command(report_command)
+cli.add_command(review)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -146,6 +146,18 @@ class LabelScore(BaseModel):
     evidence: list[str] = Field(default_factory=list)
 
 
+class Review(BaseModel):
+    """An analyst's review of an item: who, when, and which fields they corrected."""
+
+    reviewer: str
+    date: str = Field(description="ISO date of the review, e.g. '2024-05-02'.")
+    fields: list[str] = Field(
+        default_factory=list,
+        description="Fields the reviewer changed (kind, country, themes, actions); empty when "
+        "they confirmed the item as it was.",
+    )
+
+
 class Item(BaseModel):
     """One priority or next step: one action, with its country, labels and provenance."""
 
@@ -167,6 +179,9 @@ class Item(BaseModel):
     )
     cue: str | None = Field(default=None, description="The cue phrase that made it an item.")
     provenance: Provenance
+    review: Review | None = Field(
+        default=None, description="Set when an analyst's correction was applied to the item."
+    )
 
 
 class DocumentInfo(BaseModel):
