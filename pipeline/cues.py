@@ -197,7 +197,10 @@ def column_role(header: str) -> str | None:
     words = core.split()
     for size in range(min(len(words), 3), 0, -1):
         for start in (0, len(words) - size):
-            role = columns.get(" ".join(words[start : start + size]))
-            if role:
-                return role
+            phrase = " ".join(words[start : start + size])
+            # Short generic names ('what', 'who', 'date') count only as the whole header.
+            if len(phrase) > 5 or size > 1:
+                role = columns.get(phrase)
+                if role:
+                    return role
     return None
