@@ -16,8 +16,8 @@ run: $(STAMP)
 	$(BIN)/pipeline run corpus/docs --out outputs
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests tools
-	$(BIN)/ruff format --check pipeline tests tools
+	$(BIN)/ruff check pipeline tests tools bench
+	$(BIN)/ruff format --check pipeline tests tools bench
 
 test: lint
 	$(BIN)/pytest -q

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import multiprocessing
@@ -27,18 +28,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 from pydantic import BaseModel, Field
 
 from pipeline import __version__
 from pipeline.config import Settings
-from pipeline.errors import PipelineError, UnsupportedFormatError
-from pipeline.fileio import write_text_atomic
+from pipeline.errors import PipelineError, UnsupportedFormatError, UsageError
+from pipeline.fileio import path_text, remove_temp_files, write_text_atomic
+from pipeline.model_files import current_model_version
 from pipeline.models import SCHEMA_VERSION, DocumentResult
 
 Status = Literal["processed", "unchanged", "skipped", "failed", "removed", "pruned"]
 RESULT_DIR = "documents"
+LOCK_FILE = ".pipeline-run.lock"
+# The files a run writes in the output folder (temporary copies of them are `.<name>.*.tmp`).
+RUN_FILES = ("items.jsonl", "items.csv", "schema.json", "priorities.sqlite", "manifest.json")
 
 
 class BatchOptions(BaseModel):
@@ -105,27 +110,24 @@ def output_name(root: Path, path: Path) -> str:
     """A stable, safe file name for a document's result, derived from its path.
 
     `reports/2021/deck.pptx` -> `2021__deck.pptx.json`. Only letters, digits, `.`, `_`
-    and `-` survive, so no name can leave the output folder; a short hash of the full
-    path keeps two inputs with the same relative name apart.
+    and `-` survive, so no name can leave the output folder, and none starts with `.` or
+    `-` (hidden, or read as an option by shell tools); a short hash of the full path keeps
+    two inputs with the same relative name apart.
     """
     rel = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)
     safe = (
         "__".join(
             "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in part)
             for part in rel.parts
-        ).strip("._")
+        ).strip("._-")
         or "document"
     )
-    digest = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha256(os.fsencode(path.resolve())).hexdigest()[:8]
     return f"{safe[:150]}.{digest}.json"
 
 
 def model_version() -> str | None:
     """Version of the classification model the results depend on, if one is installed."""
-    try:
-        from pipeline.classify import current_model_version
-    except ImportError:
-        return None
     return current_model_version()
 
 
@@ -194,6 +196,18 @@ def _limit_record(path: Path, what: str) -> dict[str, str]:
     }
 
 
+def _death(code: int | None, options: BatchOptions) -> str:
+    """Why a worker ended without a result: killed by a signal or exited (exit code)."""
+    if code is not None and code < 0:
+        # Python aborts (SIGABRT) when it cannot even raise MemoryError; the kernel's OOM
+        # killer sends SIGKILL: both usually mean the memory limit was reached.
+        return (
+            f"the worker died (signal {-code}), most likely at its memory limit of "
+            f"{options.memory_limit_mb} MB"
+        )
+    return f"the worker died (exit {code})"
+
+
 def _warm_up() -> None:
     """Load the shared vocabularies and models once, before workers fork and share them."""
     from pipeline.process import warm_up
@@ -231,8 +245,7 @@ def _run_jobs(
                     message = conn.recv()
                 except (EOFError, OSError):
                     proc.join(5)
-                    code = proc.exitcode
-                    message = ("error", _limit_record(job.path, f"the worker died (exit {code})"))
+                    message = ("error", _limit_record(job.path, _death(proc.exitcode, options)))
                 conn.close()
                 proc.join(5)
                 on_done(job, message)
@@ -267,6 +280,7 @@ def run_batch(
     options = options or BatchOptions()
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
+    lock = _claim_output(out_dir)
     manifest = Manifest(
         run_id=uuid.uuid4().hex,
         started=datetime.now(UTC).isoformat(),
@@ -274,14 +288,20 @@ def run_batch(
     )
     versions = (__version__, manifest.model_version)
     found = discover(inputs)
-    records: list[InputRecord] = [InputRecord(path=str(p), status="processed") for _, p in found]
+    previous = _previous_manifest(out_dir)
+    known_failures = _known_failures(previous, versions) if not options.force else {}
+    records = [InputRecord(path=path_text(p), status="processed") for _, p in found]
     jobs: list[_Job] = []
     for index, (root, path) in enumerate(found):
         record = records[index]
         record.output = f"{RESULT_DIR}/{output_name(root, path)}"
         record.sha256 = _sha256(path)
         job = _Job(index, path, output_name(root, path))
-        if not options.force and record.sha256 and _cached(out_dir, job, record.sha256, versions):
+        failure = known_failures.get((path_text(path), record.sha256))
+        if failure is not None:
+            records[index] = record = failure.model_copy(update={"seconds": 0.0})
+            _report(progress, record, manifest, len(found))
+        elif not options.force and record.sha256 and _cached(out_dir, job, record.sha256, versions):
             record.status = "unchanged"
             _report(progress, record, manifest, len(found))
         else:
@@ -307,7 +327,7 @@ def run_batch(
         _warm_up()
         _run_jobs(jobs, options, done)
     manifest.inputs = records
-    _account_removed(out_dir, manifest, options.prune)
+    _account_removed(out_dir, previous, manifest, options.prune)
     results = _load_results(out_dir, manifest)
     if options.corrections is not None:
         from pipeline.corrections import apply_corrections_to_results
@@ -334,7 +354,33 @@ def run_batch(
         manifest.timings[stage] = round(sum(r.timings.get(stage, 0.0) for r in manifest.inputs), 3)
     manifest.timings["total"] = round(time.perf_counter() - started, 3)
     write_text_atomic(out_dir / "manifest.json", manifest.model_dump_json(indent=2))
+    lock.close()
     return manifest
+
+
+def _claim_output(out_dir: Path) -> IO[bytes]:
+    """Lock `out_dir` for this run, then delete temporary files left by a killed run.
+
+    The lock is a POSIX record lock (`lockf`) on `.pipeline-run.lock`: the kernel releases it
+    when this process ends, however it ends (even SIGKILL), and forked workers do not
+    inherit it. Holding it, every `.<name>.*.tmp` of the run's own files is a leftover of a
+    run that died between writing a temporary file and renaming it, never a file still
+    being written, so it is safe to delete.
+    """
+    fh = (out_dir / LOCK_FILE).open("ab")
+    try:
+        fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        raise UsageError(
+            out_dir,
+            "another `pipeline run` is writing to this output folder",
+            "Wait for it to finish, or choose another folder with --out.",
+        ) from None
+    for name in RUN_FILES:
+        remove_temp_files(out_dir, name)
+    remove_temp_files(out_dir / RESULT_DIR)
+    return fh
 
 
 def _report(progress, record: InputRecord, manifest: Manifest, total: int) -> None:
@@ -342,11 +388,33 @@ def _report(progress, record: InputRecord, manifest: Manifest, total: int) -> No
         progress(record, manifest, total)
 
 
-def _account_removed(out_dir: Path, manifest: Manifest, prune: bool) -> None:
-    """Inputs of the previous run that are gone now: report them, and with `prune` delete."""
+def _previous_manifest(out_dir: Path) -> Manifest | None:
     try:
-        previous = Manifest.model_validate_json((out_dir / "manifest.json").read_text("utf-8"))
+        return Manifest.model_validate_json((out_dir / "manifest.json").read_text("utf-8"))
     except (OSError, ValueError):
+        return None
+
+
+def _known_failures(
+    previous: Manifest | None, versions: tuple[str, str | None]
+) -> dict[tuple[str, str | None], InputRecord]:
+    """Files that failed or were skipped last time with the same bytes and versions: they
+    would fail again, so their record is reused. A limit (time, memory) is retried, since
+    the limits may have been raised; `--force` retries everything."""
+    if previous is None or (previous.pipeline_version, previous.model_version) != versions:
+        return {}
+    return {
+        (r.path, r.sha256): r
+        for r in previous.inputs
+        if r.status in ("failed", "skipped") and r.sha256 and r.error != "limit_exceeded"
+    }
+
+
+def _account_removed(
+    out_dir: Path, previous: Manifest | None, manifest: Manifest, prune: bool
+) -> None:
+    """Inputs of the previous run that are gone now: report them, and with `prune` delete."""
+    if previous is None:
         return
     current = {r.path for r in manifest.inputs}
     for old in previous.inputs:

@@ -214,3 +214,42 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     with pytest.raises(SystemExit) as usage:
         main(["run", str(tmp_path / "missing")])
     assert usage.value.code == 1
+
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.mark.skipif(not (SHARED / "wild").is_dir(), reason="../shared/wild is absent")
+def test_run_over_seeds_and_wild_files_accounts_for_everything(tmp_path: Path) -> None:
+    inputs = [SHARED / "seeds", SHARED / "wild"]
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "pipeline", "run", *map(str, inputs), "--out", str(out)]
+    start = time.perf_counter()
+    cold = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
+    cold_seconds = time.perf_counter() - start
+    assert cold.returncode == 2, cold.stderr[-2000:]  # some wild files are meant to fail
+    assert "Traceback" not in cold.stderr + cold.stdout
+    manifest = _manifest(out)
+    files = [p for root in inputs for p in root.rglob("*") if p.is_file()]
+    assert {r.path for r in manifest.inputs} == {str(p) for p in files}
+    for record in manifest.inputs:
+        assert record.status in {"processed", "skipped", "failed"}
+        if record.status == "failed":
+            assert record.error != "internal", record
+            assert record.reason and record.hint, record
+    by_name = {Path(r.path).name: r for r in manifest.inputs}
+    assert by_name["password-example.pdf"].error == "encrypted"
+    assert by_name["deck.pptx"].items == 83
+
+    items_before = (out / "items.jsonl").read_bytes()
+    start = time.perf_counter()
+    warm = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    warm_seconds = time.perf_counter() - start
+    again = _manifest(out)
+    assert again.counts["processed"] == 0
+    assert again.counts["unchanged"] == manifest.counts["processed"]
+    assert (out / "items.jsonl").read_bytes() == items_before
+    print(
+        f"cold {cold_seconds:.1f} s, warm {warm_seconds:.1f} s: {cold_seconds / warm_seconds:.0f}x"
+    )
+    assert warm.returncode == 2

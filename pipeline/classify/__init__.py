@@ -19,14 +19,11 @@ of the training data. Usage::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 
 from pipeline.classify.model import (
-    CARD_FILE,
     CONTEXT_MARK,
-    DEFAULT_DIR,
     Classifier,
     ModelCard,
     label_keys,
@@ -35,6 +32,7 @@ from pipeline.classify.model import (
     save_classifier,
 )
 from pipeline.classify.rules import NAMES, Signals, item_headers, rule_matcher
+from pipeline.model_files import current_model_version
 from pipeline.models import Item, LabelScore
 
 __all__ = [
@@ -53,19 +51,6 @@ __all__ = [
     "save_classifier",
     "train_model",
 ]
-
-
-def current_model_version(path: Path | None = None) -> str | None:
-    """The installed model's version (its file's sha256, 12 digits), or None without one.
-
-    Reads only the model card, so it is cheap; results made with another version are stale.
-    """
-    folder = Path(path) if path is not None else DEFAULT_DIR
-    try:
-        card = ModelCard.model_validate_json((folder / CARD_FILE).read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return card.model_sha256[:12] or None
 
 
 def model_text(text: str, headers: Sequence[str]) -> str:

@@ -47,12 +47,11 @@ from sklearn.linear_model import LogisticRegression
 
 from pipeline.errors import ModelError
 from pipeline.fileio import write_bytes_atomic, write_text_atomic
+from pipeline.model_files import CARD_FILE, DEFAULT_DIR, MODEL_FILE
 from pipeline.taxonomy import load_taxonomy
 
 FORMAT_VERSION = 1
-MODEL_FILE = "classifier.npz"
-CARD_FILE = "model_card.json"
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "models"
+
 _ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 _ARRAYS = ("word_idf", "char_idf", "coef", "intercept", "calibration", "reliability", "thresholds")
 _MAX_ENTRY_BYTES = 64 * 1024 * 1024
