@@ -59,7 +59,6 @@ class _State:
 
     mode: ItemKind | None = None
     cue: str | None = None
-    from_lead_in: bool = False
     seen_list: bool = False
     list_follows: bool = False
     labels: list[tuple[int, str]] = field(default_factory=list)
@@ -279,7 +278,6 @@ def _block_items(
     if cue:
         state.mode = None if cue.role == "stop" else cue.role
         state.cue = cue.phrase
-        state.from_lead_in = cue.shape == "lead_in"
         state.seen_list = False
         state.labels = []
         state.pending = []
