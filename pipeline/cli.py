@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
+from pipeline.config import Settings
 from pipeline.errors import PipelineError
 
 EXIT_USAGE = 1
@@ -101,6 +102,22 @@ def evaluate(
         write_text_atomic(json_out, report.model_dump_json(indent=2))
 
 
+def _settings(values: tuple[str, ...]) -> Settings:
+    """`--limit NAME=VALUE` options as validated `Settings` (a bad one is a usage error)."""
+    fields: dict[str, str] = {}
+    for value in values:
+        name, sep, number = value.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or name not in Settings.model_fields:
+            names = ", ".join(Settings.model_fields)
+            raise click.BadParameter(f"{value!r}: expected NAME=VALUE, NAME one of {names}")
+        fields[name] = number.strip()
+    try:
+        return Settings.resolve(fields)
+    except ValueError as exc:  # pydantic's ValidationError
+        raise click.BadParameter(" ".join(str(exc).split())) from None
+
+
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
 @click.option(
@@ -126,6 +143,14 @@ def evaluate(
     show_default=True,
     help="Memory per worker, in MB.",
 )
+@click.option(
+    "--limit",
+    "limits",
+    multiple=True,
+    metavar="NAME=VALUE",
+    callback=lambda ctx, param, values: _settings(values),
+    help="Change a parsing limit, e.g. --limit max_pages=5000 (repeatable; see README).",
+)
 @click.option("--force", is_flag=True, help="Reprocess every document, changed or not.")
 @click.option(
     "--corrections",
@@ -143,6 +168,7 @@ def run(
     jobs: int | None,
     timeout: float,
     memory_limit: int,
+    limits: Settings,
     force: bool,
     corrections: Path,
     prune: bool,
@@ -165,6 +191,7 @@ def run(
     options = BatchOptions(
         timeout=timeout,
         memory_limit_mb=memory_limit,
+        settings=limits,
         force=force,
         prune=prune,
         corrections=corrections if corrections.is_file() else None,

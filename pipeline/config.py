@@ -15,6 +15,16 @@ class Settings(BaseModel):
     max_chars_per_page: int = Field(
         default=200_000, gt=0, description="A PDF page with more characters is refused."
     )
+    max_objects_per_page: int = Field(
+        default=500_000,
+        gt=0,
+        description="A PDF page drawing more paths, images and Form XObject calls is refused.",
+    )
+    max_forms_per_page: int = Field(
+        default=50_000,
+        gt=0,
+        description="A PDF page calling Form XObjects and images more often is refused.",
+    )
     max_unzipped_bytes: int = Field(
         default=200 * 1024 * 1024, gt=0, description="Most bytes an OOXML package may inflate to."
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.fileio import path_text
+
 
 class PipelineError(Exception):
     """Base class: a problem with an input or a setting that a person can act on."""
@@ -17,7 +19,7 @@ class PipelineError(Exception):
     hint = ""
 
     def __init__(self, path: str | Path | None, reason: str, hint: str | None = None) -> None:
-        self.path = str(path) if path is not None else None
+        self.path = path_text(path) if path is not None else None
         self.reason = reason
         if hint is not None:
             self.hint = hint
@@ -61,7 +63,13 @@ class ImageOnlyError(PipelineError):
 
 class ResourceLimitError(PipelineError):
     code = "limit_exceeded"
-    hint = "Raise the limit in the settings if the file is trusted, or split the file."
+    hint = (
+        "Split the file, or raise the limit named above if the file is trusted "
+        "(pipeline run --limit NAME=VALUE)."
+    )
+
+
+MEMORY_HINT = "Split the file, or raise the memory limit (--memory-limit) if the file is trusted."
 
 
 class ModelError(PipelineError):

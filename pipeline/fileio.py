@@ -7,6 +7,16 @@ import tempfile
 from pathlib import Path
 
 
+def path_text(path: str | Path) -> str:
+    """`path` as text that any UTF-8 output can hold.
+
+    A file name that is not valid UTF-8 (Latin-1 names from old archives, say) reaches
+    Python with lone surrogates (`'r\\udce9sum\\udce9.md'`), which JSON, CSV and SQLite
+    writers refuse; its undecodable bytes become U+FFFD instead. Other names are unchanged.
+    """
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder and an atomic rename."""
     path = Path(path)
@@ -25,3 +35,19 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
 
 def write_text_atomic(path: str | Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def remove_temp_files(folder: str | Path, name: str = "*") -> list[Path]:
+    """Delete the temporary files `write_bytes_atomic` leaves when killed before its rename
+    (`.<name>.<random>.tmp`, and SQLite's `-journal` beside one); return what was deleted.
+
+    Only call this while no other process can be writing to `folder` (see `batch.py`).
+    """
+    folder = Path(folder)
+    removed = []
+    for pattern in (f".{name}.*.tmp", f".{name}.*.tmp-journal"):
+        for path in folder.glob(pattern):
+            if path.is_file():
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return sorted(removed)

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.config import Settings
-from pipeline.errors import CorruptFileError, PipelineError, ResourceLimitError
+from pipeline.errors import MEMORY_HINT, CorruptFileError, PipelineError, ResourceLimitError
+from pipeline.fileio import path_text
 from pipeline.models import BlockKind, Document, Format
 from pipeline.parse.common import Parsed
 from pipeline.parse.detect import detect_format
@@ -60,20 +61,31 @@ def parse_file(path: str | Path, settings: Settings | dict | None = None) -> Doc
     path = Path(path)
     settings = Settings.resolve(settings)
     data = read_input(path, settings)
-    fmt = detect_format(path, data)
+    try:
+        fmt = detect_format(path, data)
+    except PipelineError:
+        raise
+    except Exception as exc:  # a reader used to sniff the format failed on damaged bytes
+        raise CorruptFileError(
+            path, f"the file's format cannot be recognised ({type(exc).__name__}: {exc})"
+        ) from exc
     try:
         parsed = _parser_for(fmt)(path, data, settings)
     except PipelineError:
         raise
     except RecursionError:
         raise ResourceLimitError(path, "the file's structure is nested too deeply") from None
+    except MemoryError:
+        raise ResourceLimitError(
+            path, "reading the file needs more memory than is available", MEMORY_HINT
+        ) from None
     except Exception as exc:  # third-party readers raise anything on malformed input
         raise CorruptFileError(
             path, f"the {fmt} reader failed ({type(exc).__name__}: {str(exc)[:200]})"
         ) from exc
     return Document(
         id=hashlib.sha256(data).hexdigest(),
-        source=str(path),
+        source=path_text(path),
         format=fmt,
         page_count=parsed.page_count,
         title=parsed.title,

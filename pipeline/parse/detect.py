@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from pathlib import Path
 
 from pipeline.errors import (
@@ -16,6 +17,7 @@ from pipeline.errors import (
 from pipeline.models import Format
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_ERRORS = (zipfile.BadZipFile, ValueError, EOFError, OSError, zlib.error, NotImplementedError)
 _MARKDOWN_HINTS = ("\n#", "\n|", "**", "\n- ", "\n* ", "<p>")
 
 
@@ -49,8 +51,13 @@ def _detect_ooxml(path: Path, data: bytes) -> Format:
             names = set(zf.namelist())
             if "[Content_Types].xml" not in names:
                 raise UnsupportedFormatError(path, "the file is a zip archive, not an Office file")
-            content_types = zf.read("[Content_Types].xml")[:200_000]
-    except zipfile.BadZipFile as exc:
+            # Only the start: the part is not yet checked against the zip-bomb limits.
+            with zf.open("[Content_Types].xml") as part:
+                content_types = part.read(200_000)
+    except RuntimeError:  # zipfile: "File is encrypted, password required"
+        raise EncryptedFileError(path, "the Office package's parts are encrypted") from None
+    except _ZIP_ERRORS as exc:
+        # A damaged directory makes zipfile raise more than BadZipFile (a negative seek, say).
         raise CorruptFileError(path, f"the Office package is not a readable zip ({exc})") from None
     if b"presentationml" in content_types:
         return "pptx"

@@ -5,10 +5,14 @@ anything, so that a zip bomb or a package without its main part fails with our o
 instead of exhausting memory or surfacing a library traceback. The rest are small helpers
 for package metadata, list numbers and symbol-font bullets.
 
-XML safety: python-pptx (1.0) and python-docx (1.2) parse every part with
-`lxml.etree.XMLParser(resolve_entities=False)` and lxml does not fetch DTDs or network
-resources by default, so external entities are not resolved. The one part read here
-(`_rels/.rels`) uses a parser with the same settings.
+XML safety: a part that declares a DTD (`<!DOCTYPE ...>`) is refused before python-pptx or
+python-docx parse anything. The Open Packaging Conventions forbid DTDs in package parts and
+tell readers to treat one as an error (ECMA-376 Part 2, rule M1.18); Office never writes
+one, and a DTD is what external entities (XXE) and entity expansion ("billion laughs") need.
+Behind that check, python-pptx (1.0) and python-docx (1.2) parse every part with
+`lxml.etree.XMLParser(resolve_entities=False)`, lxml does not fetch DTDs or network
+resources by default and libxml2 caps entity amplification. The parts read here use a
+parser with the same settings.
 """
 
 from __future__ import annotations
@@ -37,6 +41,11 @@ MAX_ENTRIES = 10_000
 
 RATIO_MIN_BYTES = 1 << 20
 """Parts smaller than this may inflate at any ratio: small XML parts compress 50-200x."""
+
+_SNIFF_BYTES = 512
+_PROLOG_CHUNK = 1 << 16
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be")
 
 _CORE_PROPERTIES_RT = (
     "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
@@ -84,6 +93,60 @@ def check_package(path: Path, data: bytes, settings: Settings, main_part: str) -
         main = _main_part_name(zf) or main_part
         if main not in names:
             raise CorruptFileError(path, f"the Office package has no {main} (its main part)")
+        _refuse_dtds(path, zf, infos)
+
+
+def _refuse_dtds(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a package with a DTD in any XML part (OPC rule M1.18; see the module doc).
+
+    SVG pictures are skipped: they may carry a DOCTYPE legitimately and neither library
+    parses them. Only the prolog of each XML part is read, up to its root element.
+    """
+    for info in infos:
+        if info.is_dir() or info.filename.lower().endswith(".svg"):
+            continue
+        if _declares_dtd(zf, info):
+            raise CorruptFileError(
+                path,
+                f"the part {info.filename} declares a DTD (<!DOCTYPE>), which Office files "
+                "never contain (ECMA-376 Part 2, rule M1.18): the file may have been crafted "
+                "to make XML readers load local files or expand entities without end",
+                "Open and re-save the file in Office, or ask the sender for a clean copy.",
+            )
+
+
+def _declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    parser = etree.XMLPullParser(
+        events=("start",), resolve_entities=False, load_dtd=False, no_network=True
+    )
+    doctype_text, tail = False, b""
+    try:
+        with zf.open(info) as fh:
+            chunk = fh.read(_SNIFF_BYTES)
+            if not _looks_like_xml(chunk):
+                return False
+            while chunk:
+                window, tail = tail + chunk, (tail + chunk)[-32:]
+                doctype_text = doctype_text or any(
+                    "<!DOCTYPE" in window.decode(encoding, "ignore") for encoding in _ENCODINGS
+                )
+                parser.feed(chunk)
+                for _, element in parser.read_events():  # the root element: the prolog is over
+                    doc = element.getroottree().docinfo
+                    return bool(doc.doctype) or doc.internalDTD is not None
+                chunk = fh.read(_PROLOG_CHUNK)
+    except etree.XMLSyntaxError:
+        return doctype_text  # libxml2 stops at some DTDs by itself (entity amplification)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError):
+        return False  # damaged: python-pptx / python-docx will say so in their own words
+    return False
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    """UTF-8 or UTF-16 text starting with `<` (OPC allows only these two encodings)."""
+    if head.startswith(_BOMS[1:]) or head[:2] in (b"<\x00", b"\x00<"):
+        return True
+    return head.removeprefix(_BOMS[0]).lstrip(b" \t\r\n").startswith(b"<")
 
 
 def _check_sizes(path: Path, infos: list[zipfile.ZipInfo], settings: Settings) -> None:

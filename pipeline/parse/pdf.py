@@ -21,11 +21,14 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import resolve1
+from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.config import Settings
 from pipeline.errors import (
+    MEMORY_HINT,
     CorruptFileError,
     EmptyFileError,
     EncryptedFileError,
@@ -58,6 +61,11 @@ def parse(path: Path, data: bytes, settings: Settings) -> Parsed:
         except PdfminerException as exc:
             raise _pdfminer_error(path, exc) from None
         if not pages:
+            if not pdf.doc.catalog:  # the trailer's /Root led nowhere
+                raise CorruptFileError(
+                    path,
+                    "the PDF's catalog cannot be found: its cross-reference table (xref) is broken",
+                )
             raise EmptyFileError(path, "the PDF has no pages")
         if len(pages) > settings.max_pages:
             raise _too_many_pages(path, len(pages), settings)
@@ -125,16 +133,102 @@ def _declared_page_count(pdf: Any) -> int | None:
     return count if isinstance(count, int) else None
 
 
+class _PageOverLimit(Exception):
+    """Raised by `_BoundedAggregator` as soon as a page exceeds a limit."""
+
+    def __init__(self, what: str, limit: int, setting: str) -> None:
+        super().__init__(what)
+        self.what, self.limit, self.setting = what, limit, setting
+
+
+class _BoundedAggregator(PDFPageAggregatorWithMarkedContent):
+    """pdfplumber's page device, counting what pdfminer renders as it goes.
+
+    pdfminer builds one layout object per character, path, image and Form XObject call
+    (about 1 KB each), and a page can ask for millions: a content stream of 2,000,000
+    `(x) Tj`, or Form XObjects that each draw the next one four times, twelve deep (pdfminer
+    refuses cycles, not fan-out). Counting here stops such a page at the limit, within
+    seconds and a few hundred MB, instead of after minutes and gigabytes.
+    """
+
+    def __init__(self, rsrcmgr: Any, pageno: int, laparams: Any, settings: Settings) -> None:
+        super().__init__(rsrcmgr, pageno=pageno, laparams=laparams)
+        self.max_chars = settings.max_chars_per_page
+        self.max_objects = settings.max_objects_per_page
+        self.max_forms = settings.max_forms_per_page
+        self.n_chars = self.n_objects = self.n_forms = 0
+
+    def render_char(self, *args: Any, **kwargs: Any) -> float:
+        self.n_chars += 1
+        if self.n_chars > self.max_chars:
+            raise _PageOverLimit("characters", self.max_chars, "max_chars_per_page")
+        return super().render_char(*args, **kwargs)
+
+    def _count_object(self) -> None:
+        self.n_objects += 1
+        if self.n_objects > self.max_objects:
+            raise _PageOverLimit(
+                "drawing objects (paths, images, Form XObject calls)",
+                self.max_objects,
+                "max_objects_per_page",
+            )
+
+    def begin_figure(self, *args: Any, **kwargs: Any) -> None:
+        self.n_forms += 1  # pdfminer calls this once per image or Form XObject drawn
+        if self.n_forms > self.max_forms:
+            raise _PageOverLimit(
+                "Form XObject and image calls", self.max_forms, "max_forms_per_page"
+            )
+        self._count_object()
+        super().begin_figure(*args, **kwargs)
+
+    def paint_path(self, *args: Any, **kwargs: Any) -> None:
+        self._count_object()
+        super().paint_path(*args, **kwargs)
+
+    def render_image(self, *args: Any, **kwargs: Any) -> None:
+        self._count_object()
+        super().render_image(*args, **kwargs)
+
+
+def _bounded_layout(page: Any, settings: Settings) -> None:
+    """Lay the page out with `_BoundedAggregator` and hand the result to pdfplumber.
+
+    This is what pdfplumber's `Page.layout` does, with the counting device; pdfplumber then
+    finds `page._layout` set and builds its objects from it.
+    """
+    if hasattr(page, "_layout"):
+        return
+    device = _BoundedAggregator(page.pdf.rsrcmgr, page.page_number, page.pdf.laparams, settings)
+    PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    page._layout = device.get_result()
+
+
 def page_to_record(path: Path, page: Any, settings: Settings) -> tuple[layout.PageRecord, int]:
     """Copy one pdfplumber page into a `PageRecord`; also return its number of images."""
+    over: _PageOverLimit | None = None
     try:
+        _bounded_layout(page, settings)
         objects = page.objects
         ox, oy = float(page.bbox[0]), float(page.bbox[1])
         width, height = float(page.width), float(page.height)
+    except _PageOverLimit as exc:
+        over = exc
     except Exception as exc:  # pdfminer raises many types on broken content streams
+        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+        if isinstance(cause, MemoryError):
+            raise ResourceLimitError(
+                path, f"page {page.page_number} needs more memory than is available", MEMORY_HINT
+            ) from None
         raise CorruptFileError(
             path, f"page {page.page_number} cannot be read ({type(exc).__name__}: {exc})"
         ) from exc
+    if over is not None:
+        raise ResourceLimitError(
+            path,
+            f"page {page.page_number} has more than {over.limit:,} {over.what}, over the "
+            f"limit of {over.setting}={over.limit:,}",
+        )
     raw_chars = objects.get("char", [])
     if len(raw_chars) > settings.max_chars_per_page:
         raise ResourceLimitError(
