@@ -1,4 +1,4 @@
-# `make run`: set up .venv and run the pipeline on corpus/ into outputs/.
+# `make run`: set up .venv, run the pipeline on corpus/docs into outputs/, build the report.
 # `make test`: set up .venv, lint, and run the whole test suite.
 PYTHON ?= python3
 VENV := .venv
@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/pipeline run corpus/docs --out outputs
+	$(BIN)/pipeline report outputs
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests tools bench
