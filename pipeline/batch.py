@@ -83,6 +83,7 @@ class Manifest(BaseModel):
     inputs: list[InputRecord] = Field(default_factory=list)
     counts: dict[str, int] = Field(default_factory=dict)
     timings: dict[str, float] = Field(default_factory=dict)
+    corrections_sha256: str | None = None
 
 
 @dataclass
@@ -328,6 +329,9 @@ def run_batch(
         _run_jobs(jobs, options, done)
     manifest.inputs = records
     _account_removed(out_dir, previous, manifest, options.prune)
+    manifest.corrections_sha256 = _sha256(options.corrections) if options.corrections else None
+    if not jobs and _nothing_changed(out_dir, previous, manifest):
+        return _finish_unchanged(out_dir, previous, manifest, started, lock)
     results = _load_results(out_dir, manifest)
     if options.corrections is not None:
         from pipeline.corrections import apply_corrections_to_results
@@ -386,6 +390,48 @@ def _claim_output(out_dir: Path) -> IO[bytes]:
 def _report(progress, record: InputRecord, manifest: Manifest, total: int) -> None:
     if progress:
         progress(record, manifest, total)
+
+
+AGGREGATES = ("items.jsonl", "items.csv", "schema.json", "priorities.sqlite")
+
+
+def _nothing_changed(out_dir: Path, previous: Manifest | None, manifest: Manifest) -> bool:
+    """True when this run would rewrite every aggregate output with the same content: the
+    same inputs with the same bytes and outcomes, versions and corrections as last time."""
+    if previous is None or any(not (out_dir / name).is_file() for name in AGGREGATES):
+        return False
+    same_versions = (previous.pipeline_version, previous.model_version) == (
+        manifest.pipeline_version,
+        manifest.model_version,
+    )
+    if not same_versions or previous.corrections_sha256 != manifest.corrections_sha256:
+        return False
+
+    def outcome(records: list[InputRecord]) -> set[tuple[str, str | None, str]]:
+        done = {"processed": "ok", "unchanged": "ok"}
+        return {(r.path, r.sha256, done.get(r.status, r.status)) for r in records}
+
+    return outcome(previous.inputs) == outcome(manifest.inputs)
+
+
+def _finish_unchanged(
+    out_dir: Path, previous: Manifest, manifest: Manifest, started: float, lock: IO[bytes]
+) -> Manifest:
+    """Nothing changed: keep the aggregate outputs, record the run, write the manifest."""
+    from pipeline import emit
+
+    counts = {r.path: r.items for r in previous.inputs}
+    for record in manifest.inputs:
+        record.items = counts.get(record.path, record.items)
+    manifest.finished = datetime.now(UTC).isoformat()
+    for status in ("processed", "unchanged", "skipped", "failed", "removed", "pruned"):
+        manifest.counts[status] = sum(r.status == status for r in manifest.inputs)
+    manifest.counts["items"] = previous.counts.get("items", 0)
+    emit.record_run(out_dir / "priorities.sqlite", manifest.model_dump(exclude={"inputs"}))
+    manifest.timings = {"total": round(time.perf_counter() - started, 3)}
+    write_text_atomic(out_dir / "manifest.json", manifest.model_dump_json(indent=2))
+    lock.close()
+    return manifest
 
 
 def _previous_manifest(out_dir: Path) -> Manifest | None:

@@ -176,6 +176,31 @@ def write_sqlite(path: Path, results: Iterable[DocumentResult], runs: list[dict[
         raise
 
 
+def record_run(path: Path, run: dict[str, Any]) -> None:
+    """Add one run to the `runs` table of an existing database, in one transaction."""
+    con = sqlite3.connect(path)
+    try:
+        with con:
+            _insert_run(con, run)
+    finally:
+        con.close()
+
+
+def _insert_run(con: sqlite3.Connection, run: dict[str, Any]) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?)",
+        (
+            run["run_id"],
+            run["started"],
+            run.get("finished"),
+            run["pipeline_version"],
+            run.get("model_version"),
+            run["schema_version"],
+            json.dumps(run),
+        ),
+    )
+
+
 def _fill(con: sqlite3.Connection, results: Iterable[DocumentResult], runs: list[dict]) -> None:
     for result in results:
         doc = result.document
@@ -222,18 +247,7 @@ def _fill(con: sqlite3.Connection, results: Iterable[DocumentResult], runs: list
                         (item.id, taxonomy, s.label, s.score, json.dumps(s.evidence)),
                     )
     for run in runs:
-        con.execute(
-            "INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?)",
-            (
-                run["run_id"],
-                run["started"],
-                run.get("finished"),
-                run["pipeline_version"],
-                run.get("model_version"),
-                run["schema_version"],
-                json.dumps(run),
-            ),
-        )
+        _insert_run(con, run)
 
 
 def result_schema() -> dict[str, Any]:

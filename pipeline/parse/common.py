@@ -54,6 +54,7 @@ def split_marker(text: str) -> tuple[str | None, str]:
     return None, text.strip()
 
 
+@lru_cache(maxsize=4096)
 def is_bullet_glyph(token: str) -> bool:
     """True for a lone bullet glyph, private-use character or '(cid:N)' glyph name."""
     token = token.strip()

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+from pdfminer.layout import LTChar, LTContainer, LTImage, LTLine, LTRect
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import resolve1
@@ -209,7 +210,7 @@ def page_to_record(path: Path, page: Any, settings: Settings) -> tuple[layout.Pa
     over: _PageOverLimit | None = None
     try:
         _bounded_layout(page, settings)
-        objects = page.objects
+        objects = layout_objects(page)
         ox, oy = float(page.bbox[0]), float(page.bbox[1])
         width, height = float(page.width), float(page.height)
     except _PageOverLimit as exc:
@@ -229,7 +230,7 @@ def page_to_record(path: Path, page: Any, settings: Settings) -> tuple[layout.Pa
             f"page {page.page_number} has more than {over.limit:,} {over.what}, over the "
             f"limit of {over.setting}={over.limit:,}",
         )
-    raw_chars = objects.get("char", [])
+    raw_chars = objects["char"]
     if len(raw_chars) > settings.max_chars_per_page:
         raise ResourceLimitError(
             path,
@@ -240,18 +241,14 @@ def page_to_record(path: Path, page: Any, settings: Settings) -> tuple[layout.Pa
     # only when they are most of the page.
     upright: list[layout.Char] = []
     sideways: list[tuple[str, float, float, float, float, str, float]] = []
-    for c in raw_chars:
-        text = c.get("text") or ""
+    for text, x0, x1, top, bottom, font, size, is_upright, direction in raw_chars:
         if not text:
             continue
-        x0, x1 = float(c["x0"]) - ox, float(c["x1"]) - ox
-        top, bottom = float(c["top"]) - oy, float(c["bottom"]) - oy
-        font = str(c.get("fontname", ""))
-        if c.get("upright", True):
-            upright.append(layout.Char(text, x0, x1, top, bottom, font, float(c["size"])))
+        x0, x1, top, bottom = x0 - ox, x1 - ox, top - oy, bottom - oy
+        if is_upright:
+            upright.append(layout.Char(text, x0, x1, top, bottom, font, size))
         else:
-            matrix = c.get("matrix") or (0.0, 0.0)
-            sideways.append((text, x0, top, x1, bottom, font, float(matrix[1])))
+            sideways.append((text, x0, top, x1, bottom, font, direction))
     turn = 0
     if len(sideways) > len(upright):
         down = sum(1 for item in sideways if item[6] < 0)
@@ -262,9 +259,63 @@ def page_to_record(path: Path, page: Any, settings: Settings) -> tuple[layout.Pa
         height=width if turn else height,
         chars=upright if not turn else _turn_chars(sideways, turn, width, height),
     )
-    record.lines = list(_rules(objects.get("line", []), ox, oy, turn, width, height))
-    record.rects = list(_rules(objects.get("rect", []), ox, oy, turn, width, height))
-    return record, len(objects.get("image", []))
+    record.lines = list(_rules(objects["line"], ox, oy, turn, width, height))
+    record.rects = list(_rules(objects["rect"], ox, oy, turn, width, height))
+    return record, len(objects["image"])
+
+
+_Box = tuple[float, float, float, float]  # x0, x1, top, bottom in pdfplumber's page space
+
+
+def layout_objects(page: Any) -> dict[str, list[Any]]:
+    """Characters, lines, rectangles and images of the page's pdfminer layout, as tuples.
+
+    The same coordinates pdfplumber's `Page.objects` gives (top-left origin, shifted by the
+    MediaBox), read straight from the layout: pdfplumber turns every object into a dict of
+    all its attributes first, which costs more than the rest of our parsing together.
+    Characters: (text, x0, x1, top, bottom, fontname, size, upright, direction).
+    """
+    height = float(page.height)
+    mb_x0, mb_top = (float(v) for v in page.mediabox[:2])
+    out: dict[str, list[Any]] = {"char": [], "line": [], "rect": [], "image": []}
+    stack = [iter(page.layout._objs)]
+    while stack:
+        obj = next(stack[-1], None)
+        if obj is None:
+            stack.pop()
+            continue
+        if isinstance(obj, LTContainer):
+            stack.append(iter(obj._objs))
+            continue
+        kind = _KINDS.get(type(obj))
+        if kind is None:
+            continue
+        top, bottom = height - obj.y1 + mb_top, height - obj.y0 + mb_top
+        x0, x1 = obj.x0 + mb_x0, obj.x1 + mb_x0
+        if kind == "char":
+            font = obj.fontname
+            if isinstance(font, bytes):
+                font = font.decode("utf-8", "replace")
+            matrix = obj.matrix or (0.0, 0.0)
+            out["char"].append(
+                (
+                    obj.get_text(),
+                    x0,
+                    x1,
+                    top,
+                    bottom,
+                    str(font),
+                    float(obj.size),
+                    bool(obj.upright),
+                    float(matrix[1]),
+                )
+            )
+        else:
+            out[kind].append((x0, x1, top, bottom))
+    return out
+
+
+_KINDS = {LTChar: "char", LTLine: "line", LTRect: "rect", LTImage: "image"}
 
 
 def _turn_chars(
@@ -296,14 +347,14 @@ def _place(
 
 
 def _rules(
-    objs: Iterable[dict[str, Any]], ox: float, oy: float, turn: int, width: float, height: float
+    objs: Iterable[_Box], ox: float, oy: float, turn: int, width: float, height: float
 ) -> Iterable[layout.Rule]:
-    for o in objs:
+    for ox0, ox1, otop, obottom in objs:
         x0, top, x1, bottom = _place(
-            float(o["x0"]) - ox,
-            float(o["top"]) - oy,
-            float(o["x1"]) - ox,
-            float(o["bottom"]) - oy,
+            float(ox0) - ox,
+            float(otop) - oy,
+            float(ox1) - ox,
+            float(obottom) - oy,
             turn,
             width,
             height,
