@@ -41,6 +41,7 @@ from pipeline.models import SCHEMA_VERSION, DocumentResult
 
 Status = Literal["processed", "unchanged", "skipped", "failed", "removed", "pruned"]
 RESULT_DIR = "documents"
+WORKER_DOCUMENTS = 50  # documents a worker takes before it is replaced (bounds its memory)
 LOCK_FILE = ".pipeline-run.lock"
 # The files a run writes in the output folder (temporary copies of them are `.<name>.*.tmp`).
 RUN_FILES = ("items.jsonl", "items.csv", "schema.json", "priorities.sqlite", "manifest.json")
@@ -155,37 +156,50 @@ def _sha256(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def _worker(path: Path, settings: Settings, memory_mb: int, conn: Connection) -> None:
-    """Child process: process one document and send back ('ok', json) or ('error', record)."""
+def _worker(settings: Settings, memory_mb: int, conn: Connection) -> None:
+    """Child process: process the documents it is sent, one at a time, until told to stop.
+
+    Each answer is ('ok', json, timings) or ('error', record). A worker lives for several
+    documents so that the cost of starting one (its first touches of the shared models) is
+    paid once, not per document; the parent kills it on a timeout and replaces it.
+    """
     limit = memory_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from pipeline.process import process_file
 
+    try:
+        while (path := conn.recv()) is not None:
+            conn.send(_process_one(process_file, path, settings, memory_mb))
+    except (EOFError, OSError):
+        pass
+    finally:
+        conn.close()
+
+
+def _process_one(
+    process_file: Callable[..., DocumentResult], path: Path, settings: Settings, memory_mb: int
+) -> tuple:
     timings: dict[str, float] = {}
     try:
         result = process_file(path, settings, timings)
-        conn.send(("ok", result.model_dump_json(), timings))
+        return ("ok", result.model_dump_json(), timings)
     except PipelineError as exc:
-        conn.send(("error", {**exc.to_record(), "skip": isinstance(exc, UnsupportedFormatError)}))
+        return ("error", {**exc.to_record(), "skip": isinstance(exc, UnsupportedFormatError)})
     except MemoryError:
-        conn.send(("error", _limit_record(path, f"it needed more than {memory_mb} MB of memory")))
+        return ("error", _limit_record(path, f"it needed more than {memory_mb} MB of memory"))
     except Exception as exc:  # a bug of ours: record it with its place, never lose the batch
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        conn.send(
-            (
-                "error",
-                {
-                    "error": "internal",
-                    "file": str(path),
-                    "reason": f"internal error {type(exc).__name__}: {exc} "
-                    f"({Path(where.filename).name}:{where.lineno})",
-                    "hint": "Please report this file to the pipeline's maintainers.",
-                },
-            )
+        return (
+            "error",
+            {
+                "error": "internal",
+                "file": path_text(path),
+                "reason": f"internal error {type(exc).__name__}: {exc} "
+                f"({Path(where.filename).name}:{where.lineno})",
+                "hint": "Please report this file to the pipeline's maintainers.",
+            },
         )
-    finally:
-        conn.close()
 
 
 def _limit_record(path: Path, what: str) -> dict[str, str]:
@@ -216,54 +230,101 @@ def _warm_up() -> None:
     warm_up()
 
 
+@dataclass
+class _Slot:
+    """A live worker process and the job it is on (None when idle)."""
+
+    proc: multiprocessing.process.BaseProcess
+    conn: Connection
+    job: _Job | None = None
+    deadline: float = 0.0
+    done: int = 0
+
+
 def _run_jobs(
     jobs: list[_Job],
     options: BatchOptions,
     on_done: Callable[[_Job, tuple], None],
 ) -> None:
-    """Run each job in a forked worker, at most `options.jobs` at once, with time limits."""
+    """Run the jobs on at most `options.jobs` forked workers, each job with a time limit.
+
+    A worker that times out is killed and replaced; one that dies is recorded and replaced;
+    each is retired after `WORKER_DOCUMENTS` documents so that its memory cannot build up.
+    """
     ctx = multiprocessing.get_context("fork")
     pending = list(jobs)
-    running: dict[Connection, tuple[_Job, multiprocessing.process.BaseProcess, float]] = {}
+    slots: list[_Slot] = []
+
+    def spawn() -> _Slot:
+        parent, child = ctx.Pipe(duplex=True)
+        proc = ctx.Process(
+            target=_worker,
+            args=(options.settings, options.memory_limit_mb, child),
+            daemon=True,
+        )
+        proc.start()
+        child.close()
+        return _Slot(proc, parent)
+
+    def retire(slot: _Slot, kill: bool) -> None:
+        if kill:
+            slot.proc.kill()
+        else:
+            with contextlib.suppress(OSError):
+                slot.conn.send(None)
+        slot.proc.join(5)
+        if slot.proc.is_alive():
+            slot.proc.kill()
+            slot.proc.join(5)
+        slot.conn.close()
+        slots.remove(slot)
+
     try:
-        while pending or running:
-            while pending and len(running) < options.jobs:
-                job = pending.pop(0)
-                parent, child = ctx.Pipe(duplex=False)
-                proc = ctx.Process(
-                    target=_worker,
-                    args=(job.path, options.settings, options.memory_limit_mb, child),
-                    daemon=True,
-                )
-                proc.start()
-                child.close()
-                running[parent] = (job, proc, time.monotonic() + options.timeout)
-            deadline = min(d for _, _, d in running.values())
-            ready = wait(list(running), timeout=max(0.0, deadline - time.monotonic()))
-            for conn in ready:
-                job, proc, _ = running.pop(conn)  # type: ignore[index]
+        while pending or any(s.job for s in slots):
+            while pending and (len(slots) < options.jobs or any(s.job is None for s in slots)):
+                slot = next((s for s in slots if s.job is None), None) or spawn()
+                if slot not in slots:
+                    slots.append(slot)
+                slot.job = pending.pop(0)
+                slot.deadline = time.monotonic() + options.timeout
+                slot.conn.send(slot.job.path)
+            busy = [s for s in slots if s.job is not None]
+            deadline = min(s.deadline for s in busy)
+            ready = wait([s.conn for s in busy], timeout=max(0.0, deadline - time.monotonic()))
+            for slot in [s for s in busy if s.conn in ready]:
+                job = slot.job
+                assert job is not None
                 try:
-                    message = conn.recv()
+                    message = slot.conn.recv()
                 except (EOFError, OSError):
-                    proc.join(5)
-                    message = ("error", _limit_record(job.path, _death(proc.exitcode, options)))
-                conn.close()
-                proc.join(5)
+                    slot.proc.join(5)
+                    message = (
+                        "error",
+                        _limit_record(job.path, _death(slot.proc.exitcode, options)),
+                    )
+                    slot.job = None
+                    retire(slot, kill=True)
+                    on_done(job, message)
+                    continue
+                slot.job, slot.done = None, slot.done + 1
+                if slot.done >= WORKER_DOCUMENTS:
+                    retire(slot, kill=False)
                 on_done(job, message)
             now = time.monotonic()
-            for conn, (job, proc, deadline) in list(running.items()):
-                if now >= deadline:
-                    proc.kill()
-                    proc.join(5)
-                    conn.close()
-                    del running[conn]
-                    what = f"it took longer than {options.timeout:g} s"
-                    on_done(job, ("error", _limit_record(job.path, what)))
+            for slot in [s for s in slots if s.job is not None and now >= s.deadline]:
+                job = slot.job
+                assert job is not None
+                retire(slot, kill=True)
+                on_done(
+                    job,
+                    (
+                        "error",
+                        _limit_record(job.path, f"it took longer than {options.timeout:g} s"),
+                    ),
+                )
     finally:
-        for conn, (_, proc, _) in running.items():
-            proc.kill()
-            proc.join(5)
-            conn.close()
+        for slot in list(slots):
+            retire(slot, kill=slot.job is not None)
 
 
 def run_batch(
