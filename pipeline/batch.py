@@ -23,7 +23,7 @@ import resource
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection, wait
@@ -393,31 +393,18 @@ def run_batch(
     manifest.corrections_sha256 = _sha256(options.corrections) if options.corrections else None
     if not jobs and _nothing_changed(out_dir, previous, manifest):
         return _finish_unchanged(out_dir, previous, manifest, started, lock)
-    results = _load_results(out_dir, manifest)
-    if options.corrections is not None:
-        from pipeline.corrections import apply_corrections_to_results
-
-        keys = list(results)
-        fixed = apply_corrections_to_results([results[k] for k in keys], options.corrections)
-        for key, new in zip(keys, fixed, strict=True):
-            if new != results[key]:
-                write_text_atomic(out_dir / key, new.model_dump_json(indent=2))
-                results[key] = new
-    for record in manifest.inputs:
-        if record.output in results and record.status in ("processed", "unchanged"):
-            record.items = len(results[record.output].items)
-    ordered = [results[r.output] for r in manifest.inputs if r.output in results]
+    runs = [*_previous_runs(out_dir), manifest.model_dump(exclude={"inputs"})]
+    results = _stream_results(out_dir, manifest, options.corrections)
+    manifest.counts["items"] = emit.write_outputs(out_dir, results, runs[-50:])
     manifest.finished = datetime.now(UTC).isoformat()
     for status in ("processed", "unchanged", "skipped", "failed", "removed", "pruned"):
         manifest.counts[status] = sum(r.status == status for r in manifest.inputs)
-    manifest.counts["items"] = emit.write_jsonl(out_dir / "items.jsonl", ordered)
-    emit.write_csv(out_dir / "items.csv", ordered)
     emit.write_schema(out_dir / "schema.json")
-    runs = [*_previous_runs(out_dir), manifest.model_dump(exclude={"inputs"})]
-    emit.write_sqlite(out_dir / "priorities.sqlite", ordered, runs[-50:])
     for stage in ("parse", "segment", "extract", "classify"):
         manifest.timings[stage] = round(sum(r.timings.get(stage, 0.0) for r in manifest.inputs), 3)
     manifest.timings["total"] = round(time.perf_counter() - started, 3)
+    # The run's row was written before its counts were known: complete it.
+    emit.record_run(out_dir / "priorities.sqlite", manifest.model_dump(exclude={"inputs"}))
     write_text_atomic(out_dir / "manifest.json", manifest.model_dump_json(indent=2))
     lock.close()
     return manifest
@@ -534,16 +521,33 @@ def _account_removed(
             manifest.inputs.append(old.model_copy(update={"status": "removed"}))
 
 
-def _load_results(out_dir: Path, manifest: Manifest) -> dict[str, DocumentResult]:
-    results: dict[str, DocumentResult] = {}
+def _stream_results(
+    out_dir: Path, manifest: Manifest, corrections_path: Path | None
+) -> Iterator[DocumentResult]:
+    """The results of the run in input order, read one at a time (memory stays flat), with
+    stored corrections applied (and written back to the document's result when they change
+    it); each record's item count is updated on the way."""
+    index = None
+    if corrections_path is not None:
+        from pipeline.corrections import CorrectionIndex, apply_corrections, load_corrections
+
+        index = CorrectionIndex(load_corrections(corrections_path))
     for record in manifest.inputs:
-        if record.output and record.status in ("processed", "unchanged", "removed"):
-            try:
-                text = (out_dir / record.output).read_text("utf-8")
-                results[record.output] = DocumentResult.model_validate_json(text)
-            except (OSError, ValueError):
-                continue
-    return results
+        if not record.output or record.status not in ("processed", "unchanged", "removed"):
+            continue
+        path = out_dir / record.output
+        try:
+            result = DocumentResult.model_validate_json(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        if index is not None:
+            fixed = apply_corrections(result, index)
+            if fixed != result:
+                write_text_atomic(path, fixed.model_dump_json(indent=2))
+                result = fixed
+        if record.status in ("processed", "unchanged"):
+            record.items = len(result.items)
+        yield result
 
 
 def _previous_runs(out_dir: Path) -> list[dict]:

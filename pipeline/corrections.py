@@ -295,9 +295,7 @@ def rewrite_run(run_dir: str | Path, corrections_path: str | Path) -> tuple[int,
             write_text_atomic(run.dir / output, new.model_dump_json(indent=2))
         fixed.append((output, new))
     ordered = [r for _, r in fixed]
-    count = emit.write_jsonl(run.dir / "items.jsonl", ordered)
-    emit.write_csv(run.dir / "items.csv", ordered)
-    emit.write_sqlite(run.dir / "priorities.sqlite", ordered, _previous_runs(run.dir))
+    count = emit.write_outputs(run.dir, ordered, _previous_runs(run.dir))
     if run.manifest is not None:
         items = {output: len(r.items) for output, r in fixed}
         for record in run.manifest.inputs:

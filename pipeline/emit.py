@@ -8,7 +8,6 @@ temporary file and renamed over the old one for the same reason.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import sqlite3
@@ -127,53 +126,68 @@ def item_row(result: DocumentResult, item: Item) -> dict[str, Any]:
     }
 
 
-def write_jsonl(path: Path, results: Iterable[DocumentResult]) -> int:
-    lines = [
-        json.dumps(item_row(r, i), ensure_ascii=False) + "\n" for r in results for i in r.items
-    ]
-    write_text_atomic(path, "".join(lines))
-    return len(lines)
+def _csv_row(result: DocumentResult, item: Item) -> dict[str, str]:
+    row = item_row(result, item)
+    row["themes"] = ";".join(item.themes)
+    row["actions"] = ";".join(item.actions)
+    row["theme_scores"] = _scores(item, "theme_scores")
+    row["action_scores"] = _scores(item, "action_scores")
+    row["actors"] = "; ".join(item.actors)
+    row["section"] = " > ".join(item.section)
+    return {k: _spreadsheet_safe(str(v)) if v is not None else "" for k, v in row.items()}
 
 
-def write_csv(path: Path, results: Iterable[DocumentResult]) -> int:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    count = 0
-    for result in results:
-        for item in result.items:
-            row = item_row(result, item)
-            row["themes"] = ";".join(item.themes)
-            row["actions"] = ";".join(item.actions)
-            row["theme_scores"] = _scores(item, "theme_scores")
-            row["action_scores"] = _scores(item, "action_scores")
-            row["actors"] = "; ".join(item.actors)
-            row["section"] = " > ".join(item.section)
-            writer.writerow(
-                {k: _spreadsheet_safe(str(v)) if v is not None else "" for k, v in row.items()}
-            )
-            count += 1
-    write_text_atomic(path, buffer.getvalue())
-    return count
-
-
-def write_sqlite(path: Path, results: Iterable[DocumentResult], runs: list[dict[str, Any]]) -> None:
-    """Build the database in a temporary file, then rename it over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _temp_beside(path: Path) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    return Path(tmp)
+
+
+def write_outputs(
+    out_dir: Path, results: Iterable[DocumentResult], runs: list[dict[str, Any]]
+) -> int:
+    """Write items.jsonl, items.csv and priorities.sqlite in one pass; return the item count.
+
+    `results` is consumed one at a time (a generator that reads each document's result keeps
+    memory flat however large the batch). Each file is built beside its final name and
+    renamed into place only when all three are complete.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    finals = [out_dir / "items.jsonl", out_dir / "items.csv", out_dir / "priorities.sqlite"]
+    temps = [_temp_beside(path) for path in finals]
+    count = 0
     try:
-        con = sqlite3.connect(tmp)
+        con = sqlite3.connect(temps[2])
         try:
             con.executescript(SQLITE_SCHEMA)
-            _fill(con, results, runs)
+            with (
+                temps[0].open("w", encoding="utf-8") as jsonl,
+                temps[1].open("w", encoding="utf-8", newline="") as csv_file,
+            ):
+                writer = csv.DictWriter(csv_file, fieldnames=CSV_FIELDS, lineterminator="\n")
+                writer.writeheader()
+                for result in results:
+                    for item in result.items:
+                        row = item_row(result, item)
+                        jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
+                        writer.writerow(_csv_row(result, item))
+                        count += 1
+                    _fill(con, [result], [])
+                for run in runs:
+                    _insert_run(con, run)
+                for fh in (jsonl, csv_file):
+                    fh.flush()
+                    os.fsync(fh.fileno())
             con.commit()
         finally:
             con.close()
-        os.replace(tmp, path)
+        for tmp, final in zip(temps, finals, strict=True):
+            os.replace(tmp, final)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
         raise
+    return count
 
 
 def record_run(path: Path, run: dict[str, Any]) -> None:
