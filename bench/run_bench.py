@@ -502,8 +502,8 @@ def markdown(results: list[SizeResult], meta: dict, classify: dict | None, profi
         add(
             f"| {r.docs} | emit | | | | | | | | {emit:.2f} s (documents/*.json "
             f"{r.emit.get('results_validate_write', 0):.2f}, reload "
-            f"{r.emit.get('results_reload', 0):.2f}, jsonl {r.emit.get('jsonl', 0):.2f}, csv "
-            f"{r.emit.get('csv', 0):.2f}, sqlite {r.emit.get('sqlite', 0):.2f}; all results "
+            f"{r.emit.get('results_reload', 0):.2f}, jsonl+csv+sqlite "
+            f"{r.emit.get('jsonl+csv+sqlite', 0):.2f}; all results "
             f"held in memory: {r.emit.get('results_rss_mb', 0):.0f} MB); "
             f"rest of the wall time (start-up, forks, hashing, IPC): {other:.2f} s |"
         )
