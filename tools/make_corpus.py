@@ -43,33 +43,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from pipeline.taxonomy import load_taxonomy
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "corpus" / "docs"
 GOLD = ROOT / "corpus" / "gold"
 
-THEMES = (
-    "child_labour",
-    "forced_labour",
-    "human_trafficking",
-    "modern_slavery",
-    "migration",
-    "supply_chains",
-    "conflict_humanitarian",
-    "rule_of_law",
-)
-ACTIONS = (
-    "legal_policy",
-    "enforcement",
-    "data_research",
-    "awareness",
-    "capacity_building",
-    "coordination",
-    "social_protection",
-    "education_skills",
-    "victim_support",
-    "resources",
-    "monitoring",
-)
+# The label ids are the taxonomy's (pipeline/vocab/taxonomy.json), not a second list.
+THEMES = tuple(load_taxonomy().ids("themes"))
+ACTIONS = tuple(load_taxonomy().ids("actions"))
 FIXED_TIME = datetime(2022, 1, 15, 9, 0, 0)
 
 # short ids used in the data tables below
