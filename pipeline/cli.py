@@ -50,11 +50,21 @@ def parse(file: Path, fmt: str) -> None:
 
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-def extract(file: Path) -> None:
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Print every candidate with its verdict, probabilities and evidence instead.",
+)
+def extract(file: Path, explain: bool) -> None:
     """Extract the priorities and next steps of FILE and print the result as one JSON object.
 
-    Example: pipeline extract deck.pptx > deck.json
+    Example: pipeline extract deck.pptx > deck.json; pipeline extract --explain deck.pptx
     """
+    if explain:
+        from pipeline.explain import explain_file
+
+        click.echo(explain_file(file))
+        return
     from pipeline.process import process_file
 
     click.echo(process_file(file).model_dump_json(indent=2))
@@ -81,21 +91,37 @@ def extract(file: Path) -> None:
 )
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write scores as JSON.")
 @click.option("--quiet-errors", is_flag=True, help="Do not list missed and spurious items.")
+@click.option(
+    "--cv",
+    type=click.Choice(["family"]),
+    help="Cross-validate the extraction model on the gold folder: train on every layout "
+    "family but one, score the one left out, for each family.",
+)
 def evaluate(
     gold_dir: Path,
     pred_dir: Path | None,
     renditions: bool,
     json_out: Path | None,
     quiet_errors: bool,
+    cv: str | None,
 ) -> None:
     """Score extracted items against gold files: P/R/F1 per kind, country accuracy, label F1.
 
-    Example: pipeline evaluate --gold ../shared/seeds/gold --renditions --json scores.json
+    Example: pipeline evaluate --gold ../shared/seeds/gold --renditions --json scores.json;
+    pipeline evaluate --gold corpus/gold --cv family
     """
     from pipeline.evaluate import evaluate as run_evaluation
     from pipeline.evaluate import format_report
     from pipeline.fileio import write_text_atomic
 
+    if cv:
+        from pipeline.extract_train import cross_validate_folder, cv_json, format_cv
+
+        folds = cross_validate_folder(gold_dir, progress=lambda m: click.echo(m, err=True))
+        click.echo(format_cv(folds))
+        if json_out:
+            write_text_atomic(json_out, cv_json(folds))
+        return
     report = run_evaluation(gold_dir, pred_dir, renditions=renditions)
     click.echo(format_report(report, show_errors=not quiet_errors))
     if json_out:
@@ -237,17 +263,59 @@ def run(
     help="Where to write the model and its model card.",
 )
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True)
-def train(training_dir: Path, corrections: Path, out_dir: Path, folds: int) -> None:
-    """Train the theme/action classifier; print cross-validated per-label P/R/F1.
+@click.option(
+    "--gold",
+    "gold_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("corpus/gold"),
+    show_default=True,
+    help="Gold files whose documents train the extraction model.",
+)
+@click.option(
+    "--docs",
+    "docs_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of the documents that corrections refer to (for the extraction model); "
+    "default: the gold files' documents only.",
+)
+@click.option(
+    "--only",
+    type=click.Choice(["classifier", "extractor"]),
+    help="Train only one of the two models [default: both].",
+)
+@click.option("--no-cv", is_flag=True, help="Skip the extractor's leave-one-family-out scores.")
+def train(
+    training_dir: Path,
+    corrections: Path,
+    out_dir: Path,
+    folds: int,
+    gold_dir: Path,
+    docs_dir: Path | None,
+    only: str | None,
+    no_cv: bool,
+) -> None:
+    """Train the theme/action classifier and the extraction model; print their
+    cross-validated scores (per label; per layout family left out).
 
-    Deterministic: the same data gives the same model. Example: pipeline train
+    Deterministic: the same data gives the same models. Example: pipeline train
     """
-    from pipeline.classify.train import format_report, train_model
+    corrections_file = corrections if corrections.is_file() else None
+    if only != "extractor":
+        from pipeline.classify.train import format_report, train_model
 
-    report = train_model(
-        training_dir, corrections if corrections.is_file() else None, out_dir, folds=folds
-    )
-    click.echo(format_report(report))
+        click.echo(format_report(train_model(training_dir, corrections_file, out_dir, folds=folds)))
+    if only != "classifier":
+        from pipeline.extract_train import format_card, train_and_save
+
+        card = train_and_save(
+            gold_dir,
+            out_dir,
+            corrections_file,
+            docs_dir,
+            cv=not no_cv,
+            progress=lambda m: click.echo(m, err=True),
+        )
+        click.echo(format_card(card))
 
 
 @cli.command()

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 Format = Literal["pdf", "pptx", "docx", "text", "markdown"]
 
@@ -158,6 +158,18 @@ class Review(BaseModel):
     )
 
 
+class ExtractionEvidence(BaseModel):
+    """Why a candidate was taken as an item: the model's score and the strongest evidence."""
+
+    score: float = Field(ge=0.0, le=1.0, description="Probability of the item's kind.")
+    lead_in: str | None = Field(
+        default=None, description="The lead-in line or label the item sat under."
+    )
+    reasons: list[str] = Field(
+        default_factory=list, description="The strongest features, in words, with their weight."
+    )
+
+
 class Item(BaseModel):
     """One priority or next step: one action, with its country, labels and provenance."""
 
@@ -178,6 +190,9 @@ class Item(BaseModel):
         description="Sub-list labels and table column headers it sits under ('Child labour:').",
     )
     cue: str | None = Field(default=None, description="The cue phrase that made it an item.")
+    extraction: ExtractionEvidence | None = Field(
+        default=None, description="Why it was taken (score, lead-in, strongest evidence)."
+    )
     provenance: Provenance
     review: Review | None = Field(
         default=None, description="Set when an analyst's correction was applied to the item."

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cues import heading_cue, line_cue
-from pipeline.extract import clean_item_text, split_clauses
+from pipeline.itemtext import clean_item_text, split_clauses
 from pipeline.models import Block, BlockKind, Document, TableCellRef
 from pipeline.process import document_to_result, process_file
 

@@ -53,6 +53,13 @@ GOLD = ROOT / "corpus" / "gold"
 THEMES = tuple(load_taxonomy().ids("themes"))
 ACTIONS = tuple(load_taxonomy().ids("actions"))
 FIXED_TIME = datetime(2022, 1, 15, 9, 0, 0)
+# Layout family and main language of each document (corpus/specs/README.md lists the families).
+FAMILIES = {
+    "pathfinder_update_2021": ("slide_deck", "en"),
+    "national_workshop_report": ("workshop_report", "en"),
+    "gcg_meeting_minutes": ("gcg_report", "en"),
+    "regional_note": ("brief", "en"),
+}
 
 # short ids used in the data tables below
 CL, FL, HT, MS = "child_labour", "forced_labour", "human_trafficking", "modern_slavery"
@@ -115,7 +122,13 @@ class Gold:
         texts = [it.text for it in self.items]
         assert len(texts) == len(set(texts)), f"{stem}: duplicate item texts"
         out = GOLD / f"{stem}.json"
-        data = {"source": f"../docs/{source}", "items": [it.gold() for it in self.items]}
+        family, lang = FAMILIES[stem]
+        data = {
+            "source": f"../docs/{source}",
+            "family": family,
+            "lang": lang,
+            "items": [it.gold() for it in self.items],
+        }
         out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         return out
 

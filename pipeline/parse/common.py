@@ -19,8 +19,20 @@ def _is_private_use(ch: str) -> bool:
     return 0xE000 <= ord(ch) <= 0xF8FF
 
 
+@dataclass(frozen=True)
+class _MarkerRes:
+    glyph: re.Pattern[str]
+    number: re.Pattern[str]
+    glued: re.Pattern[str]
+    quantity: re.Pattern[str]
+    simple_number: re.Pattern[str]
+
+
+_DECIMAL_RE = re.compile(r"\d+\.\d+")
+
+
 @lru_cache(maxsize=1)
-def _marker_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _marker_res() -> _MarkerRes:
     data = json.loads(resources.files("pipeline.vocab").joinpath("bullets.json").read_text("utf-8"))
     singles = [g for g in data["glyphs"] if len(g) == 1]
     # ASCII marks ('-', '*', '+', 'o') also occur inside words and markup ('**bold**', 'organise'):
@@ -32,23 +44,37 @@ def _marker_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
     numbers = "|".join(data["number_patterns"])
     number_re = re.compile(rf"^\s*((?:{numbers}))[\t ]+(?=\S)")
-    return glyph_re, number_re
+    glued = "|".join(data["glued_number_patterns"])
+    glued_re = re.compile(rf"^\s*((?:{glued}))(?={data['glued_text_start']})")
+    simple_re = re.compile(rf"(?:{glued})")
+    words = "|".join(re.escape(w) for w in data["quantity_words"])
+    quantity_re = re.compile(rf"(?:{words})(?!\w)", re.I)
+    return _MarkerRes(glyph_re, number_re, glued_re, quantity_re, simple_re)
 
 
 def split_marker(text: str) -> tuple[str | None, str]:
     """Split a leading bullet glyph or list number from `text`.
 
-    Returns (marker, rest); marker is None when the text does not open with one.
+    Returns (marker, rest); marker is None when the text does not open with one. A number
+    may touch a capitalised word ('3.Adopt'); a decimal before a unit ('3.5 million') is
+    no marker.
     >>> split_marker("• Strengthen social protection")
     ('•', 'Strengthen social protection')
     >>> split_marker("2. Secretariat established")
     ('2.', 'Secretariat established')
+    >>> split_marker("3.Adopt the decree")
+    ('3.', 'Adopt the decree')
+    >>> split_marker("3.5 million people")
+    (None, '3.5 million people')
     """
-    glyph_re, number_re = _marker_res()
-    m = glyph_re.match(text)
+    res = _marker_res()
+    m = res.glyph.match(text)
     if m:
         return m.group(1), text[m.end() :].strip()
-    m = number_re.match(text)
+    m = res.number.match(text)
+    if m and not (_DECIMAL_RE.fullmatch(m.group(1)) and res.quantity.match(text, m.end())):
+        return m.group(1), text[m.end() :].strip()
+    m = res.glued.match(text)
     if m:
         return m.group(1), text[m.end() :].strip()
     return None, text.strip()
@@ -62,8 +88,12 @@ def is_bullet_glyph(token: str) -> bool:
         return False
     if _CID_RE.fullmatch(token) or all(_is_private_use(c) for c in token):
         return True
-    glyph_re, _ = _marker_res()
-    return bool(glyph_re.match(token + " x")) and len(token) <= 3
+    return bool(_marker_res().glyph.match(token + " x")) and len(token) <= 3
+
+
+def is_list_number(token: str) -> bool:
+    """True for a plain list number standing alone ('3.', '(2)', '4)'), not '0.80' or '4.1'."""
+    return bool(_marker_res().simple_number.fullmatch(token.strip()))
 
 
 def clean_space(text: str) -> str:

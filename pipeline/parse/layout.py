@@ -16,12 +16,16 @@ The stages, each named by the data it turns into the next:
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import json
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 from pdfplumber.table import (
     cells_to_tables,
@@ -31,7 +35,7 @@ from pdfplumber.table import (
 )
 
 from pipeline.models import BBox, Block, BlockKind, TableCellRef
-from pipeline.parse.common import clean_space, is_bullet_glyph, split_marker
+from pipeline.parse.common import clean_space, is_bullet_glyph, is_list_number, split_marker
 
 # Tunables, in units of the font size unless said otherwise.
 MARGIN_BAND = 0.08  # share of the page height holding running headers and footers
@@ -56,6 +60,7 @@ _LONE_NUMBER_RE = re.compile(
 )
 _BOX_NUMBER_RE = re.compile(r"\d{1,3}")
 _DIGITS_RE = re.compile(r"\d+")
+_CID_NUMBER_RE = re.compile(r"\(cid:(\d+)\)")
 # Typographic ligatures (Unicode compatibility characters) spelled out.
 _LIGATURES = str.maketrans(
     {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
@@ -339,13 +344,110 @@ def _river_support(gaps: list[tuple[int, int, float, float, float]]) -> set[tupl
     return supported
 
 
+@lru_cache(maxsize=1)
+def _symbol_fonts() -> tuple[re.Pattern[str], str, dict[str, tuple[bool, dict[str, str]]]]:
+    data = json.loads(
+        resources.files("pipeline.vocab").joinpath("symbol_fonts.json").read_text("utf-8")
+    )
+    families = {k: (bool(v["pictures"]), v["glyphs"]) for k, v in data["families"].items()}
+    return re.compile(data["font_pattern"], re.I), data["default"], families
+
+
+def symbol_bullet(text: str, fontname: str) -> str | None:
+    """The Unicode bullet a glyph of a symbol font draws ('n' in ZapfDingbats: '■'), or None.
+
+    None when the font is no symbol font, or when the character is a real letter of one
+    (Symbol's Greek letters).
+    """
+    pattern, default, families = _symbol_fonts()
+    if not pattern.search(fontname):
+        return None
+    name = fontname.lower()
+    pictures, glyphs = next((v for k, v in families.items() if k in name), (True, {}))
+    code = _CID_NUMBER_RE.fullmatch(text)
+    if code is not None:
+        key = chr(int(code.group(1))) if int(code.group(1)) < 256 else ""
+    elif len(text) == 1 and 0xF000 <= ord(text) <= 0xF0FF:  # symbol fonts' private-use copy
+        key = chr(ord(text) - 0xF000)
+    else:
+        key = text
+    if key in glyphs:
+        return glyphs[key]
+    if pictures or code is not None or key != text or is_bullet_glyph(text):
+        return default
+    return None
+
+
+def _symbol_bullets(row: list[Char]) -> list[Char]:
+    """Replace a symbol-font glyph that opens a line (or a column's line) by its bullet.
+
+    Only a glyph standing before text in another font, or alone: a word in the text font
+    that starts with 'l' or 'n' is left alone.
+    """
+    visible = [i for i, c in enumerate(row) if not c.text.isspace()]
+    for k, i in enumerate(visible):
+        c = row[i]
+        prev = row[visible[k - 1]] if k else None
+        if prev is not None and c.x0 - prev.x1 <= SOFT_GAP * max(c.size, prev.size):
+            continue
+        nxt = row[visible[k + 1]] if k + 1 < len(visible) else None
+        if nxt is not None and symbol_bullet(nxt.text, nxt.fontname) is not None:
+            continue
+        glyph = symbol_bullet(c.text, c.fontname)
+        if glyph is not None:
+            row[i] = dataclasses.replace(c, text=glyph)
+    return row
+
+
+def _attach_lone_markers(lines: list[Line]) -> list[Line]:
+    """Join a line holding only a bullet or list number to the text line below (or beside) it.
+
+    The marker keeps its place (x0, for the list level); the text gives the rest.
+    """
+    markers = [line for line in lines if is_bullet_glyph(line.text) or is_list_number(line.text)]
+    if not markers:
+        return lines
+    taken: set[int] = set()
+    merged: dict[int, Line] = {}
+    for mark in markers:
+        size = mark.bottom - mark.top or mark.size
+        candidates = [
+            t
+            for t in lines
+            if id(t) not in taken
+            and t is not mark
+            and t.marker is None
+            and not _is_marker_only(t.text)
+            and mark.top - 0.6 * size <= t.top <= mark.bottom + 0.8 * t.size
+            and mark.x0 - 0.5 * t.size <= t.x0 <= mark.x1 + 4 * t.size
+        ]
+        if not candidates:
+            continue
+        text = min(candidates, key=lambda t: (t.top, t.x0))
+        taken.add(id(text))
+        taken.add(id(mark))
+        merged[id(text)] = Line(
+            text=f"{mark.text} {text.text}",
+            x0=min(mark.x0, text.x0),
+            x1=max(mark.x1, text.x1),
+            top=text.top,
+            bottom=text.bottom,
+            size=text.size,
+            bold=text.bold,
+            marker=mark.text,
+            body=text.text,
+            text_x0=text.x0,
+        )
+    return [merged.get(id(line), line) for line in lines if id(line) not in taken or id(line) in merged]
+
+
 def chars_to_lines(chars: Iterable[Char]) -> list[Line]:
     """Group characters into lines (one baseline, no large gap), top to bottom.
 
     A row is split at gaps wider than SPLIT_GAP, and at narrower gaps (over SOFT_GAP) that
     line up with gaps in several other rows, the gutter between two columns.
     """
-    rows = [_dedupe(row) for row in _rows_by_baseline(chars)]
+    rows = [_symbol_bullets(_dedupe(row)) for row in _rows_by_baseline(chars)]
     row_gaps = [_gaps(row) for row in rows]
     soft = [
         (r, i, x0, x1, size)
@@ -368,7 +470,7 @@ def chars_to_lines(chars: Iterable[Char]) -> list[Line]:
             start = cut
     lines = [line for seg in _attach_scripts(segments) if (line := _make_line(seg)) is not None]
     lines.sort(key=lambda line: (line.top, line.x0))
-    return lines
+    return _attach_lone_markers(lines)
 
 
 def _attach_scripts(segments: list[list[Char]]) -> list[list[Char]]:
@@ -819,8 +921,20 @@ def _joins(cur: _Draft, prev: Line, line: Line, heading: bool, right: float, wid
     if _ends_paragraph(prev, line, right, width):
         return False
     if cur.kind == BlockKind.list_item:
-        return abs(line.x0 - cur.text_x0) <= tol
+        return abs(line.x0 - cur.text_x0) <= tol or _wraps_under_marker(cur, prev, line, tol, right)
     return _continues_text(cur, prev, line, tol)
+
+
+def _wraps_under_marker(cur: _Draft, prev: Line, line: Line, tol: float, right: float) -> bool:
+    """A list item's line wrapped flush left, under its marker: the line above ran to the
+    right edge and did not end a sentence before a capital."""
+    first = cur.lines[0]
+    if abs(line.x0 - first.x0) > tol or cur.text_x0 - first.x0 <= tol:
+        return False
+    full = right - prev.x1 <= max(0.1 * (right - first.x0), 2 * prev.size)
+    if not full:
+        return False
+    return not (_SENTENCE_END_RE.search(prev.text) and line.text[:1].isupper())
 
 
 def _lines_to_drafts(lines: Sequence[Line], body: float, leading: float) -> list[_Draft]:

@@ -1,0 +1,280 @@
+"""sections_to_candidates: every piece of text that could be a priority or a next step.
+
+A candidate is a list item, a table-cell paragraph, a short paragraph, a sentence of a longer
+paragraph, or one element of a list written inline in prose ("the plan covers: a hotline,
+training for judges and a data system"), each with the context a reader uses to judge it: the
+heading path, the lead-in line before it, its parent bullet, its table column and row header,
+its list siblings and its place in the document. The cue rules' own reading of the section
+(`rules_extract.rule_items`) is attached as a vote, not as a gate: `pipeline.extract` decides.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, Field
+
+from pipeline.countries import single_country
+from pipeline.cues import normalise
+from pipeline.itemtext import ItemBuilder, split_clauses, split_sentences
+from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Section
+from pipeline.rules_extract import rule_items
+
+# "Label: rest" at the start of a paragraph; the label is at most six words.
+_LABEL_RE = re.compile(r"^\s*([^\W\d_][^:.!?\n]{0,60}?)\s*:\s+(?=\S)")
+# An inline list after a colon: "... covers: a, b and c."
+_INLINE_SPLIT_RE = re.compile(
+    r"\s*(?:;|,(?:\s+(?:and|or|et|ou|y|o|e))?|\s(?:and|et|y|e)\s)\s*", re.I
+)
+_MAX_INLINE_ELEMENT_WORDS = 14
+
+
+class Candidate(BaseModel):
+    """A piece of text with its context; `item` is what it gives if it is taken."""
+
+    item: Item
+    unit: str  # list_item | table_cell | paragraph | sentence | inline | label | rule
+    block: Block
+    section: Section
+    index: int  # position of the block in the document's reading order
+    lead_in: str | None = None
+    lead_gap: int = 0  # blocks between the lead-in and the candidate's block
+    parent: str | None = None
+    column: str | None = None
+    row_header: str | None = None
+    labels: list[str] = Field(default_factory=list)
+    group: str = ""  # candidates that are siblings (one list, one column, one paragraph)
+    group_size: int = 1
+    group_index: int = 0
+    rule_kind: ItemKind | None = None
+    rule_cue: str | None = None
+    column_deadline: str | None = None
+    prev_text: str | None = None
+    next_text: str | None = None
+
+
+def sections_to_candidates(doc: Document, sections: list[Section]) -> list[Candidate]:
+    """Every candidate of `doc` in reading order, with the rule vote attached."""
+    builder = ItemBuilder(doc)
+    order = {b.id: n for n, b in enumerate(doc.blocks)}
+    candidates: list[Candidate] = []
+    for section in sections:
+        candidates.extend(_section_candidates(section, builder, order))
+    _attach_rule_votes(doc, sections, candidates)
+    _number_groups(candidates)
+    return candidates
+
+
+def _body(section: Section) -> list[Block]:
+    return [
+        b
+        for b in section.blocks
+        if b.kind not in (BlockKind.title, BlockKind.heading, BlockKind.notes)
+    ]
+
+
+def _is_label_line(text: str) -> bool:
+    stripped = text.strip()
+    return stripped.endswith(":") and len(stripped.split()) <= 12
+
+
+def _section_candidates(
+    section: Section, builder: ItemBuilder, order: dict[str, int]
+) -> list[Candidate]:
+    out: list[Candidate] = []
+    blocks = _body(section)
+    lead: str | None = None
+    lead_at = -1
+    parents: list[tuple[int, str]] = []  # open list items (level, text)
+    labels: list[tuple[int, str]] = []  # sub-list labels (level, text)
+    list_group = ""
+    for n, block in enumerate(blocks):
+        prev_text = blocks[n - 1].text if n else None
+        next_text = blocks[n + 1].text if n + 1 < len(blocks) else None
+        base = {
+            "block": block,
+            "section": section,
+            "index": order.get(block.id, 0),
+            "prev_text": prev_text,
+            "next_text": next_text,
+        }
+        if block.kind == BlockKind.list_item:
+            level = block.level
+            parents = [(lv, t) for lv, t in parents if lv < level]
+            labels = [(lv, t) for lv, t in labels if lv < level]
+            if not list_group or (n and blocks[n - 1].kind != BlockKind.list_item):
+                list_group = f"{section.id}/l{n}"
+            context = {
+                "lead_in": lead,
+                "lead_gap": max(0, n - lead_at - 1) if lead is not None else 0,
+                "parent": parents[-1][1] if parents else None,
+                "labels": [t for _, t in labels],
+                "group": f"{list_group}/{level}",
+            }
+            parts = split_clauses(block.text)
+            unit = "label" if _is_label_line(block.text) else "list_item"
+            for part_no, part in enumerate(parts):
+                _add(out, builder, unit, part, part_no, base, context)
+            parents.append((level, block.text))
+            if _is_label_line(block.text) or (
+                next_text is not None
+                and blocks[n + 1].kind == BlockKind.list_item
+                and blocks[n + 1].level > level
+            ):
+                labels.append((level, block.text.rstrip(": ")))
+            continue
+        list_group = ""
+        if block.kind == BlockKind.table_cell and block.table is not None:
+            if block.table.is_header:
+                continue
+            context = {
+                "lead_in": lead,
+                "lead_gap": max(0, n - lead_at - 1) if lead is not None else 0,
+                "column": block.table.header,
+                "row_header": _row_header(blocks, block),
+                "labels": [t for _, t in labels],
+                "group": f"{block.table.table_id}/c{block.table.col}",
+            }
+            for part_no, part in enumerate(split_clauses(block.text)):
+                _add(out, builder, "table_cell", part, part_no, base, context)
+            continue
+        # paragraphs, captions
+        parents = []
+        text = block.text
+        if _is_label_line(text):
+            context = {"lead_in": lead, "lead_gap": max(0, n - lead_at - 1) if lead else 0}
+            _add(out, builder, "label", text, 0, base, {**context, "group": block.id})
+            lead, lead_at, labels = text, n, []
+            continue
+        label, rest = _split_label(text)
+        sentences = split_sentences(rest)
+        context = {
+            "lead_in": label or lead,
+            "lead_gap": 0 if label else (max(0, n - lead_at - 1) if lead else 0),
+            "labels": [t for _, t in labels],
+            "group": block.id,
+        }
+        unit = "paragraph" if len(sentences) == 1 and not label else "sentence"
+        part_no = 0
+        for sentence in sentences:
+            head, elements = _inline_list(sentence)
+            if elements:
+                inline_context = {**context, "lead_in": head, "lead_gap": 0}
+                for element in elements:
+                    _add(out, builder, "inline", element, part_no, base, inline_context)
+                    part_no += 1
+                continue
+            for clause in split_clauses(sentence):
+                _add(out, builder, unit, clause, part_no, base, context)
+                part_no += 1
+        if len(text.split()) <= 40:
+            lead, lead_at = text, n
+    return out
+
+
+def _add(
+    out: list[Candidate],
+    builder: ItemBuilder,
+    unit: str,
+    text: str,
+    part: int,
+    base: dict,
+    context: dict,
+) -> None:
+    item = builder.make(base["section"], base["block"], text, "priority", None, [], part=part)
+    if item is None:
+        return
+    extra = [*context.get("labels", [])]
+    for key in ("column", "parent"):
+        if context.get(key):
+            extra.append(context[key])
+    item.context = [*extra, *item.context]
+    out.append(Candidate(item=item, unit=unit, **base, **context))
+
+
+def _row_header(blocks: list[Block], cell: Block) -> str | None:
+    """Text of the first cell of the cell's row, when the cell is not in the first column."""
+    assert cell.table is not None
+    if cell.table.col == 0:
+        return None
+    for other in blocks:
+        t = other.table
+        if t and t.table_id == cell.table.table_id and t.row == cell.table.row and t.col == 0:
+            return other.text
+    return None
+
+
+def _split_label(text: str) -> tuple[str | None, str]:
+    """'Next steps: Draft ...' -> ('Next steps', 'Draft ...'); a country prefix stays."""
+    match = _LABEL_RE.match(text)
+    if not match or len(match.group(1).split()) > 6:
+        return None, text
+    label = match.group(1)
+    if single_country(label) and len(label.split()) <= 4:
+        return None, text  # "Peru: ..." gives the item's country, kept for the builder
+    rest = text[match.end() :]
+    if len(rest.split()) < 2:
+        return None, text
+    return label, rest
+
+
+def _inline_list(sentence: str) -> tuple[str, list[str]]:
+    """'The plan covers: a hotline, training for judges and a data system.' -> the head and
+    three elements; nothing when the part after the colon is not a short list."""
+    if ":" not in sentence:
+        return "", []
+    head, _, tail = sentence.partition(":")
+    if len(head.split()) < 2 or re.search(r"https?$|\d$", head.strip()):
+        return "", []
+    tail = tail.strip().rstrip(".;")
+    elements = [e.strip() for e in _INLINE_SPLIT_RE.split(tail) if e and e.strip()]
+    if len(elements) < 2 or any(
+        len(e.split()) > _MAX_INLINE_ELEMENT_WORDS or len(e.split()) < 2 for e in elements
+    ):
+        return "", []
+    return head.strip() + ":", elements
+
+
+def _attach_rule_votes(doc: Document, sections: list[Section], candidates: list[Candidate]) -> None:
+    """Mark the candidates the cue rules take; rule items no candidate covers become
+    candidates of their own (unit 'rule'), so nothing the rules find is out of reach."""
+    items, column_deadlines = rule_items(doc, sections)
+    by_key = {(c.block.id, normalise(c.item.text)): c for c in candidates}
+    by_section = {s.id: s for s in sections}
+    blocks = {b.id: b for b in doc.blocks}
+    section_of = {b.id: s for s in sections for b in s.blocks}
+    order = {b.id: n for n, b in enumerate(doc.blocks)}
+    for item in items:
+        block_id = item.provenance.block_ids[0]
+        key = (block_id, normalise(item.text))
+        candidate = by_key.get(key)
+        if candidate is None:
+            section = section_of.get(block_id) or by_section.get("root") or sections[0]
+            candidate = Candidate(
+                item=item.model_copy(deep=True),
+                unit="rule",
+                block=blocks[block_id],
+                section=section,
+                index=order.get(block_id, 0),
+                group=f"rule/{block_id}",
+            )
+            candidates.append(candidate)
+            by_key[key] = candidate
+        else:
+            # The rule's reading knows the action table's actors and the sub-list labels.
+            candidate.item.actors = list(item.actors)
+            candidate.item.context = list(item.context)
+        candidate.rule_kind = item.kind
+        candidate.rule_cue = item.cue
+        if item.id in column_deadlines:
+            candidate.column_deadline = column_deadlines[item.id]
+    candidates.sort(key=lambda c: c.index)  # stable: rule-only candidates follow their block
+
+
+def _number_groups(candidates: list[Candidate]) -> None:
+    groups: dict[str, list[Candidate]] = {}
+    for c in candidates:
+        groups.setdefault(c.group, []).append(c)
+    for members in groups.values():
+        for n, c in enumerate(members):
+            c.group_size, c.group_index = len(members), n

@@ -1,0 +1,200 @@
+"""candidate_features: the evidence the extraction model weighs for one candidate.
+
+Two kinds of evidence, both named so that an analyst can read them back:
+- the candidate's own form: does it open with an action verb or a nominalised action
+  ("Adoption of ..."), speak of the future or the past, report what someone said, how long it
+  is, whether it is shaped like a label ("Funding", "Pillar B — Prevention:") or holds a URL;
+- its context: the word classes (`vocab/extraction_lexicon.json`) and cue roles
+  (`vocab/cues.json`) of its heading, lead-in line, parent bullet, table column and row, the
+  cue rules' vote, and where it sits (list siblings, position in the document).
+Features are plain strings with a value (1.0 for presence), ready for a linear model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from pipeline.candidates import Candidate
+from pipeline.cues import column_role, heading_cue, line_cue
+from pipeline.itemtext import opens_with_action
+
+_URL_RE = re.compile(r"(https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
+_YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
+_PAST_YEAR_END_RE = re.compile(r"[(,–—-]\s*(19|20)\d\d\)?\s*\.?$")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    classes: dict[str, tuple[str, ...]]
+    future: tuple[str, ...]
+    past: tuple[str, ...]
+    reporting: tuple[str, ...]
+    nominal_suffixes: tuple[str, ...]
+    nominal_links: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    path = resources.files("pipeline.vocab").joinpath("extraction_lexicon.json")
+    data = json.loads(path.read_text("utf-8"))
+
+    def entries(values: list[str]) -> tuple[str, ...]:
+        padded = {" " + fold(v).strip() + (" " if v.endswith(" ") else "") for v in values}
+        return tuple(sorted(padded))
+
+    return Lexicon(
+        classes={name: entries(values) for name, values in data["classes"].items()},
+        future=entries(data["future"]),
+        past=entries(data["past"]),
+        reporting=entries(data["reporting"]),
+        nominal_suffixes=tuple(data["nominal_suffixes"]),
+        nominal_links=frozenset(data["nominal_links"]),
+    )
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, every run of non-alphanumerics one space, padded."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " " + re.sub(r"[^a-z0-9]+", " ", text).strip() + " "
+
+
+def _has(padded: str, entries: tuple[str, ...]) -> bool:
+    return any(entry in padded for entry in entries)
+
+
+def word_classes(text: str | None) -> list[str]:
+    """The lexicon classes whose stems occur in `text`."""
+    if not text:
+        return []
+    padded = fold(text)
+    return [name for name, entries in lexicon().classes.items() if _has(padded, entries)]
+
+
+def _length_bucket(words: int) -> str:
+    for limit, name in ((2, "1-2"), (5, "3-5"), (12, "6-12"), (25, "13-25"), (40, "26-40")):
+        if words <= limit:
+            return name
+    return "41+"
+
+
+def _opens_nominal(text: str, lex: Lexicon) -> bool:
+    """'Adoption of the decree ...', 'Renforcement des capacités ...'."""
+    words = _WORD_RE.findall(text.lower())
+    if len(words) < 2:
+        return False
+    first = fold(words[0]).strip()
+    return first.endswith(lex.nominal_suffixes) and len(first) > 5 and words[1] in lex.nominal_links
+
+
+def text_features(text: str) -> dict[str, float]:
+    """Features of a candidate's own words."""
+    lex = lexicon()
+    f: dict[str, float] = {}
+    padded = fold(text)
+    words = text.split()
+    f[f"len={_length_bucket(len(words))}"] = 1.0
+    stripped = text.strip()
+    if stripped.endswith(":"):
+        f["ends_colon"] = 1.0
+    if stripped.endswith("."):
+        f["ends_period"] = 1.0
+    if stripped.endswith("?"):
+        f["question"] = 1.0
+    if _URL_RE.search(text):
+        f["has_url"] = 1.0
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters and sum(ch.isupper() for ch in letters) / len(letters) > 0.8 and len(letters) > 3:
+        f["all_caps"] = 1.0
+    if len(words) <= 6 and not stripped.endswith("."):
+        caps = sum(1 for w in words if w[:1].isupper())
+        if caps >= max(1, len(words) - 1):
+            f["label_shape"] = 1.0
+    if opens_with_action(text):
+        f["opens_verb"] = 1.0
+    if _opens_nominal(text, lex):
+        f["opens_nominal"] = 1.0
+    if _has(padded, lex.future):
+        f["future"] = 1.0
+    if _has(padded, lex.past):
+        f["past"] = 1.0
+    if _has(padded, lex.reporting):
+        f["reporting"] = 1.0
+    if _YEAR_RE.search(text):
+        f["has_year"] = 1.0
+    if _PAST_YEAR_END_RE.search(stripped):
+        f["ends_with_year"] = 1.0
+    if re.match(r"^\W*(we|nous|nosotros|our|notre|nos|nuestro)\b", text, re.I):
+        f["first_person"] = 1.0
+    digits = sum(ch.isdigit() for ch in text)
+    if digits and digits / max(1, len(text)) > 0.15:
+        f["mostly_digits"] = 1.0
+    for name in word_classes(text):
+        f[f"t:{name}"] = 1.0
+    return f
+
+
+def _context_features(prefix: str, text: str | None, f: dict[str, float]) -> None:
+    if not text:
+        f[f"{prefix}:none"] = 1.0
+        return
+    for name in word_classes(text):
+        f[f"{prefix}:{name}"] = 1.0
+    cue = line_cue(text) if prefix != "h" else heading_cue(text)
+    if cue is not None:
+        f[f"{prefix}_cue={cue.role}"] = 1.0
+    if prefix != "h" and _has(fold(text), lexicon().past):
+        f[f"{prefix}:past"] = 1.0
+    if prefix != "h" and _has(fold(text), lexicon().future):
+        f[f"{prefix}:future"] = 1.0
+
+
+def candidate_features(c: Candidate) -> dict[str, float]:
+    """All features of a candidate: its own form, its context and the rule vote."""
+    f = text_features(c.item.text)
+    f[f"unit={c.unit}"] = 1.0
+    f["bias_len"] = min(len(c.item.text.split()), 60) / 60.0
+    if c.block.bold:
+        f["bold"] = 1.0
+    if c.block.marker:
+        f["numbered" if c.block.marker[:1].isdigit() else "bulleted"] = 1.0
+    if c.block.level:
+        f[f"level={min(c.block.level, 2)}"] = 1.0
+    headings = c.section.heading_path
+    _context_features("h", headings[-1] if headings else None, f)
+    if len(headings) > 1:
+        for name in word_classes(" ".join(headings[:-1])):
+            f[f"h_up:{name}"] = 1.0
+    _context_features("lead", c.lead_in, f)
+    if c.lead_in is not None:
+        f[f"lead_gap={min(c.lead_gap, 3)}"] = 1.0
+        if c.lead_in.rstrip().endswith(":"):
+            f["lead_colon"] = 1.0
+    if c.parent:
+        _context_features("parent", c.parent, f)
+    for label in c.labels[-1:]:
+        _context_features("label", label, f)
+    if c.column is not None:
+        _context_features("col", c.column, f)
+        role = column_role(c.column)
+        if role:
+            f[f"col_role={role}"] = 1.0
+    if c.row_header:
+        for name in word_classes(c.row_header):
+            f[f"row:{name}"] = 1.0
+    if c.section.stop:
+        f["section_stop"] = 1.0
+    if c.section.role:
+        f[f"section_role={c.section.role}"] = 1.0
+    f[f"rule={c.rule_kind or 'none'}"] = 1.0
+    size = c.group_size
+    f[f"group={'1' if size == 1 else '2-3' if size <= 3 else '4+'}"] = 1.0
+    if c.section.country:
+        f["has_country"] = 1.0
+    return f
