@@ -2,7 +2,8 @@
 
 Names come from pycountry (name, common and official names, and the short form of names like
 "Bolivia, Plurinational State of") plus the aliases, abbreviations, demonyms and capitals in
-`vocab/countries.json`. Matching uses a blank spaCy pipeline with two PhraseMatchers: one on
+`vocab/countries.json`, and the French and Spanish names of `vocab/countries_fr_es.json`.
+Matching uses a blank spaCy pipeline with two PhraseMatchers: one on
 lower-cased tokens for names, one on exact tokens for abbreviations ("US" but not "us").
 """
 
@@ -57,7 +58,14 @@ def _finder() -> _Finder:
     data = json.loads(
         resources.files("pipeline.vocab").joinpath("countries.json").read_text("utf-8")
     )
-    names = _pycountry_names(set(data["exclude"]))
+    exclude = set(data["exclude"])
+    names = _pycountry_names(exclude)
+    translated = json.loads(
+        resources.files("pipeline.vocab").joinpath("countries_fr_es.json").read_text("utf-8")
+    )
+    for name, code in translated["names"].items():
+        if name not in exclude:
+            names.setdefault(name, code)
     for group in ("aliases", "demonyms", "capitals"):
         names.update(data[group])
     nlp = spacy.blank("en")
@@ -107,6 +115,19 @@ def country_name(code: str | None) -> str | None:
     if country is None:
         return None
     return getattr(country, "common_name", None) or country.name
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> frozenset[str]:
+    data = json.loads(
+        resources.files("pipeline.vocab").joinpath("countries.json").read_text("utf-8")
+    )
+    return frozenset(name.lower() for name in data["capitals"])
+
+
+def is_capital(name: str) -> bool:
+    """True for a capital city's name ('Vientiane'): a place, not the country's name."""
+    return name.lower() in _capitals()
 
 
 def is_country_code(code: str) -> bool:

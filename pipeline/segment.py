@@ -10,10 +10,14 @@ country of the section before it.
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from collections import Counter
+from functools import lru_cache
+from importlib import resources
 
-from pipeline.countries import CountryMention, find_countries, single_country
+from pipeline.countries import CountryMention, find_countries, is_capital, single_country
 from pipeline.cues import Cue, heading_cue, normalise
 from pipeline.models import Block, BlockKind, Document, Section
 
@@ -80,6 +84,8 @@ def document_to_sections(doc: Document) -> list[Section]:
         section.heading_path = [*parent.heading_path, block.text]
         if mention:
             section.country, section.country_evidence = mention.code, mention.text
+        elif names_region(block.text) and not cue_only:
+            section.country, section.country_evidence = None, None  # a regional section
         elif continued or cue_only:
             section.country = previous.country
             section.country_evidence = previous.country_evidence
@@ -98,23 +104,47 @@ def document_to_sections(doc: Document) -> list[Section]:
     return [s for s in sections if s.blocks or s.id != "root"]
 
 
+@lru_cache(maxsize=1)
+def _region_words() -> re.Pattern[str]:
+    data = json.loads(resources.files("pipeline.vocab").joinpath("regions.json").read_text("utf-8"))
+    words = sorted({_plain(w) for w in data["regions"]}, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def names_region(text: str) -> bool:
+    """True when `text` names a region or regional grouping ('Southern Africa', 'Cono Sur')."""
+    return bool(_region_words().search(_plain(text)))
+
+
 def document_country(doc: Document) -> CountryMention | None:
-    """The country a whole document is about: the one its title names, else the one that
-    dominates its text (at least 3 mentions and 60% of all country mentions)."""
-    if doc.title:
-        mention = single_country(doc.title)
+    """The country a whole document is about: the one its title names (or, without a title,
+    its first line), else the one a short subtitle line names by its name (not a city), else
+    the one that dominates its text (at least 4 mentions and 75% of all country mentions)."""
+    first = doc.title or (doc.blocks[0].text if doc.blocks else None)
+    if first and len(first.split()) <= 20:
+        mention = single_country(first)
         if mention:
             return mention
+    for block in doc.blocks[1:4]:
+        if len(block.text.split()) <= 12:
+            mention = single_country(block.text)
+            if mention and not is_capital(mention.text):
+                return mention
     counts: Counter[str] = Counter()
-    first: dict[str, CountryMention] = {}
+    first_seen: dict[str, CountryMention] = {}
     for block in doc.blocks:
         for mention in find_countries(block.text):
             counts[mention.code] += 1
-            first.setdefault(mention.code, mention)
+            first_seen.setdefault(mention.code, mention)
     if not counts:
         return None
     code, top = counts.most_common(1)[0]
-    return first[code] if top >= 3 and top >= 0.6 * sum(counts.values()) else None
+    return first_seen[code] if top >= 4 and top >= 0.75 * sum(counts.values()) else None
 
 
 def _continues_numbering(parent: Section, text: str) -> bool:
