@@ -259,6 +259,35 @@ def test_table_header_merges_and_cell_paragraphs(tmp_path: Path) -> None:
     assert all(b.kind == BlockKind.table_cell for b in doc.blocks)
 
 
+def test_cell_with_several_actions_and_a_bulleted_list(tmp_path: Path) -> None:
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Actions"
+    table.cell(0, 1).text = "Lead"
+    cell = table.cell(1, 0)
+    cell.text = "Adopt the decree."
+    cell.add_paragraph("Train labour inspectors.")
+    cell.add_paragraph("Fund the survey.", style="List Bullet")
+    cell.add_paragraph("Publish the report.", style="List Bullet 2")
+    cell.add_paragraph("• Review the plan.")  # a bullet typed into the text
+    table.cell(1, 1).text = "Ministry of Labour"
+    doc = parse_file(_save(document, tmp_path))
+    got = [
+        (b.table.row, b.table.col, b.table.header, b.marker, b.level, b.text) for b in doc.blocks
+    ]
+    assert got == [
+        (0, 0, None, None, 0, "Actions"),
+        (0, 1, None, None, 0, "Lead"),
+        (1, 0, "Actions", None, 0, "Adopt the decree."),
+        (1, 0, "Actions", None, 0, "Train labour inspectors."),
+        (1, 0, "Actions", "•", 0, "Fund the survey."),
+        (1, 0, "Actions", "•", 1, "Publish the report."),
+        (1, 0, "Actions", "•", 0, "Review the plan."),
+        (1, 1, "Lead", None, 0, "Ministry of Labour"),
+    ]
+    assert all(b.kind == BlockKind.table_cell for b in doc.blocks)
+
+
 def test_page_breaks_line_breaks_and_superscripts(tmp_path: Path) -> None:
     document = docx.Document()
     p = document.add_paragraph("Line one")

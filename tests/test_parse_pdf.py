@@ -611,3 +611,205 @@ def test_page_with_sideways_text_is_read_upright(tmp_path: Path) -> None:
         "Sideways heading",
         "First line of the body text. Second line of the body text.",
     ]
+
+
+# --------------------------------------------------------------------------- list structure
+
+# Each test PDF is drawn with reportlab: `Run`s of text at a position (top-left origin), in
+# Vera (a TrueType font shipped with reportlab, with a real "•") or a standard-14 font.
+Run = tuple[str, float, str]  # font, size, text
+
+
+def reportlab_pdf(
+    path: Path,
+    lines: list[tuple[float, float, list[Run]]],
+    *,
+    size: tuple[float, float] = (595, 842),
+    boxes: list[tuple[float, float, float, float]] = (),
+) -> Path:
+    """Write a one-page PDF: each line is (x, baseline from the top, runs); boxes are framed."""
+    import reportlab
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    fonts = Path(reportlab.__file__).parent / "fonts"
+    if "Vera" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("Vera", str(fonts / "Vera.ttf")))
+        pdfmetrics.registerFont(TTFont("VeraBd", str(fonts / "VeraBd.ttf")))
+    c = canvas.Canvas(str(path), pagesize=size)
+    for x0, top, x1, bottom in boxes:
+        c.rect(x0, size[1] - bottom, x1 - x0, bottom - top, stroke=1, fill=0)
+    for x, baseline, runs in lines:
+        t = c.beginText(x, size[1] - baseline)
+        for font, font_size, text in runs:
+            t.setFont(font, font_size)
+            t.textOut(text)
+        c.drawText(t)
+    c.save()
+    return path
+
+
+def kinds(blocks: list[Block]) -> list[tuple[str, str | None, str]]:
+    return [(b.kind.value, b.marker, b.text) for b in blocks]
+
+
+def test_glued_list_numbers_are_split_but_not_decimals_dates_or_sections(tmp_path: Path) -> None:
+    path = reportlab_pdf(
+        tmp_path / "glued.pdf",
+        [
+            (72, 80, [("VeraBd", 14, "Decisions")]),
+            (72, 110, [("Vera", 11, "3.Adopt the decree on child labour")]),
+            (72, 126, [("Vera", 11, "4)Adopt the budget for the action plan")]),
+            (72, 160, [("Vera", 11, "3.5 million children were reached by the plan.")]),
+            (72, 190, [("Vera", 11, "12.03.2019 was the date of the second meeting.")]),
+            (72, 220, [("VeraBd", 13, "4.1 Data")]),
+        ],
+    )
+    assert kinds(parse_file(path).blocks) == [
+        ("heading", None, "Decisions"),
+        ("list_item", "3.", "Adopt the decree on child labour"),
+        ("list_item", "4)", "Adopt the budget for the action plan"),
+        ("paragraph", None, "3.5 million children were reached by the plan."),
+        ("paragraph", None, "12.03.2019 was the date of the second meeting."),
+        ("heading", None, "4.1 Data"),
+    ]
+
+
+def test_bullet_glyph_alone_on_its_line_joins_the_text_below(tmp_path: Path) -> None:
+    path = reportlab_pdf(
+        tmp_path / "lone.pdf",
+        [
+            (72, 80, [("VeraBd", 14, "Next steps")]),
+            (72, 110, [("Vera", 11, "•")]),
+            (90, 124, [("Vera", 11, "Train labour inspectors in all regions")]),
+            (72, 150, [("Vera", 11, "•")]),
+            (90, 164, [("Vera", 11, "Adopt the national action plan")]),
+            (72, 200, [("Vera", 11, "The committee meets again in May.")]),
+        ],
+    )
+    assert kinds(parse_file(path).blocks) == [
+        ("heading", None, "Next steps"),
+        ("list_item", "•", "Train labour inspectors in all regions"),
+        ("list_item", "•", "Adopt the national action plan"),
+        ("paragraph", None, "The committee meets again in May."),
+    ]
+
+
+def test_symbol_font_bullets_become_markers(tmp_path: Path) -> None:
+    # reportlab writes the ZapfDingbats codes of these glyphs; pdfminer reads "n", "l", "u".
+    path = reportlab_pdf(
+        tmp_path / "dingbats.pdf",
+        [
+            (72, 80, [("VeraBd", 14, "Next steps")]),
+            (72, 110, [("ZapfDingbats", 11, "■"), ("Vera", 11, " Train labour inspectors")]),
+            (72, 126, [("ZapfDingbats", 11, "●"), ("Vera", 11, "  Adopt the action plan")]),
+            (72, 142, [("ZapfDingbats", 11, "◆"), ("Vera", 11, "  Fund the survey")]),
+            (72, 170, [("Vera", 11, "labour inspectors will be trained in June.")]),
+        ],
+    )
+    assert kinds(parse_file(path).blocks) == [
+        ("heading", None, "Next steps"),
+        ("list_item", "■", "Train labour inspectors"),
+        ("list_item", "●", "Adopt the action plan"),
+        ("list_item", "◆", "Fund the survey"),
+        ("paragraph", None, "labour inspectors will be trained in June."),
+    ]
+
+
+def test_wingdings_and_symbol_glyphs_by_font_name() -> None:
+    lines = [text_chars("Next steps", 50, 60, 14, "Arial-Bold")]
+    for i, (glyph, font) in enumerate(
+        [
+            ("l", "ABCDEF+Wingdings-Regular"),
+            ("§", "Wingdings"),
+            ("Ø", "Wingdings"),
+            ("ü", "ABCDEF+Wingdings"),
+            ("(cid:108)", "Wingdings-Regular"),
+            ("·", "SymbolMT"),
+        ]
+    ):
+        top = 100 + 16 * i
+        lines.append([Char(glyph, 50, 56, top, top + 11, font, 11)])
+        lines.append(text_chars(f"Action number {i + 1}", 68, top, 11, "Arial"))
+    lines.append(text_chars("labour is a word here.", 50, 220, 11, "Arial"))
+    lines.append(
+        [Char("l", 50, 56, 236, 247, "Arial", 11), *text_chars("ater too.", 56, 236, 11, "Arial")]
+    )
+    blocks = blocks_of(page(1, lines))
+    assert kinds(blocks)[1:] == [
+        ("list_item", "●", "Action number 1"),
+        ("list_item", "▪", "Action number 2"),
+        ("list_item", "➢", "Action number 3"),
+        ("list_item", "✓", "Action number 4"),
+        ("list_item", "●", "Action number 5"),
+        ("list_item", "•", "Action number 6"),
+        ("paragraph", None, "labour is a word here. later too."),
+    ]
+
+
+def test_hanging_indent_wraps_stay_one_item(tmp_path: Path) -> None:
+    v = "Vera"
+    path = reportlab_pdf(
+        tmp_path / "wraps.pdf",
+        [
+            (72, 80, [("VeraBd", 14, "Recommendations")]),
+            (72, 110, [(v, 11, "•  Strengthen the labour inspectorate so that it can visit")]),
+            (72, 124, [(v, 11, "farms and factories in every region of the country.")]),
+            # A bullet set larger than the text: its box must not push the line apart.
+            (72, 142, [(v, 16, "•"), (v, 11, " Extend social protection to informal workers and")]),
+            (86, 157, [(v, 11, "their families, with a focus on rural households.")]),
+            (72, 174, [(v, 11, "1.  Formation of a high level coordination committee to")]),
+            (72, 188, [(v, 11, "coordinate action and review progress every six months;")]),
+            (72, 206, [(v, 11, "2.  Secretariat established at the ministry.")]),
+            (72, 220, [(v, 11, "The committee reported on its work in the plenary session.")]),
+        ],
+    )
+    assert kinds(parse_file(path).blocks) == [
+        ("heading", None, "Recommendations"),
+        (
+            "list_item",
+            "•",
+            "Strengthen the labour inspectorate so that it can visit farms and factories in "
+            "every region of the country.",
+        ),
+        (
+            "list_item",
+            "•",
+            "Extend social protection to informal workers and their families, with a focus on "
+            "rural households.",
+        ),
+        (
+            "list_item",
+            "1.",
+            "Formation of a high level coordination committee to coordinate action and review "
+            "progress every six months;",
+        ),
+        ("list_item", "2.", "Secretariat established at the ministry."),
+        ("paragraph", None, "The committee reported on its work in the plenary session."),
+    ]
+
+
+def test_framed_boxes_side_by_side_are_read_box_by_box(tmp_path: Path) -> None:
+    pillars = [
+        ("Pillar A — Protection", ["Train labour inspectors in", "every region of the"]),
+        ("Pillar B — Prevention", ["Run awareness campaigns", "in all schools and fund"]),
+        ("Pillar C — Partnership", ["Sign agreements with the", "employers and unions and"]),
+    ]
+    lines: list[tuple[float, float, list[Run]]] = [(40, 60, [("VeraBd", 16, "Three pillars")])]
+    boxes = []
+    for i, (title, body) in enumerate(pillars):
+        x = 40 + i * 175
+        boxes.append((x - 4, 90, x + 161, 170))
+        lines.append((x, 106, [("VeraBd", 11, title)]))
+        lines += [(x, 126 + j * 13, [("Vera", 10, text)]) for j, text in enumerate(body)]
+    path = reportlab_pdf(tmp_path / "boxes.pdf", lines, boxes=boxes)
+    assert texts(parse_file(path).blocks) == [
+        "Three pillars",
+        "Pillar A — Protection",
+        "Train labour inspectors in every region of the",
+        "Pillar B — Prevention",
+        "Run awareness campaigns in all schools and fund",
+        "Pillar C — Partnership",
+        "Sign agreements with the employers and unions and",
+    ]

@@ -267,6 +267,245 @@ def test_table_header_row_multi_paragraph_cells_and_merges(tmp_path: Path) -> No
     assert cells[3].bbox.top > cells[0].bbox.bottom - 1
 
 
+def test_table_cell_with_several_actions_and_bullets(tmp_path: Path) -> None:
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    slide.shapes.title.text = "Plan"
+    table = slide.shapes.add_table(2, 2, Inches(1), Inches(2), Inches(8), Inches(3)).table
+    table.cell(0, 0).text = "Actions"
+    table.cell(0, 1).text = "Lead"
+    frame = table.cell(1, 0).text_frame
+    frame.text = "Adopt the decree."
+    for text, level in [("Train labour inspectors.", 0), ("In every region.", 1)]:
+        para = frame.add_paragraph()
+        para.text, para.level = text, level
+        ppr = para._p.get_or_add_pPr()
+        ppr.append(ppr.makeelement(qn("a:buChar"), {"char": "•"}))
+    table.cell(1, 1).text = "Ministry of Labour"
+    doc = parse_file(_save(prs, tmp_path))
+    cells = [b for b in doc.blocks if b.kind == BlockKind.table_cell]
+    got = [(b.table.row, b.table.col, b.table.header, b.marker, b.level, b.text) for b in cells]
+    assert got == [
+        (0, 0, None, None, 0, "Actions"),
+        (0, 1, None, None, 0, "Lead"),
+        (1, 0, "Actions", None, 0, "Adopt the decree."),
+        (1, 0, "Actions", "•", 0, "Train labour inspectors."),
+        (1, 0, "Actions", "•", 1, "In every region."),
+        (1, 1, "Lead", None, 0, "Ministry of Labour"),
+    ]
+
+
+DGM = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
+DSP = "http://schemas.microsoft.com/office/drawing/2008/diagram"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+RT_DRAWING = "http://schemas.microsoft.com/office/2007/relationships/diagramDrawing"
+
+
+def _dgm_text(text: str) -> str:
+    para = f"<a:p><a:r><a:rPr lang='en-US'/><a:t>{text}</a:t></a:r></a:p>" if text else "<a:p/>"
+    return f"<dgm:t><a:bodyPr/><a:lstStyle/>{para}</dgm:t>"
+
+
+def _diagram_data(tree: list[tuple[str, list[str]]], drawing_rid: str) -> bytes:
+    """A SmartArt data model as PowerPoint writes it: a doc point, node points, the
+    parent/sibling transition points, presentation points, and parOf/presOf connections.
+    Connections are listed out of order; `srcOrd` gives the order of the siblings."""
+    points = [
+        "<dgm:pt modelId='{D}' type='doc'><dgm:prSet/><dgm:spPr/>" + _dgm_text("") + "</dgm:pt>"
+    ]
+    cxns = []
+    n = 0
+
+    def add(parent: str, order: int, text: str) -> str:
+        nonlocal n
+        n += 1
+        node, par, sib = f"{{N{n}}}", f"{{P{n}}}", f"{{S{n}}}"
+        points.append(
+            f"<dgm:pt modelId='{node}'><dgm:prSet phldrT='[Text]'/><dgm:spPr/>"
+            f"{_dgm_text(text)}</dgm:pt>"
+        )
+        for kind, pid in (("parTrans", par), ("sibTrans", sib)):
+            points.append(
+                f"<dgm:pt modelId='{pid}' type='{kind}' cxnId='{{C{n}}}'><dgm:prSet/>"
+                f"<dgm:spPr/>{_dgm_text('')}</dgm:pt>"
+            )
+        points.append(
+            f"<dgm:pt modelId='{{V{n}}}' type='pres'><dgm:prSet presName='text' "
+            f"presStyleLbl='node1' presStyleIdx='0' presStyleCnt='1'/><dgm:spPr/></dgm:pt>"
+        )
+        cxns.insert(
+            0,
+            f"<dgm:cxn modelId='{{C{n}}}' srcId='{parent}' destId='{node}' srcOrd='{order}' "
+            f"destOrd='0' parTransId='{par}' sibTransId='{sib}'/>",
+        )
+        cxns.append(
+            f"<dgm:cxn modelId='{{Q{n}}}' type='presOf' srcId='{node}' destId='{{V{n}}}' "
+            "srcOrd='0' destOrd='0'/>"
+        )
+        return node
+
+    for i, (label, children) in enumerate(tree):
+        node = add("{D}", i, label)
+        for j, child in enumerate(children):
+            add(node, j, child)
+    return (
+        f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>"
+        f"<dgm:dataModel xmlns:dgm='{DGM}' xmlns:a='{A}'>"
+        f"<dgm:ptLst>{''.join(points)}</dgm:ptLst><dgm:cxnLst>{''.join(cxns)}</dgm:cxnLst>"
+        "<dgm:bg/><dgm:whole/><dgm:extLst><a:ext uri='http://schemas.microsoft.com/office/"
+        f"drawing/2008/diagram'><dsp:dataModelExt xmlns:dsp='{DSP}' relId='{drawing_rid}' "
+        f"minVer='{DGM}'/></a:ext></dgm:extLst></dgm:dataModel>"
+    ).encode()
+
+
+def _diagram_drawing(texts: list[str]) -> bytes:
+    shapes = "".join(
+        f"<dsp:sp modelId='{{X{i}}}'><dsp:nvSpPr><dsp:cNvPr id='0' name=''/><dsp:cNvSpPr/>"
+        f"</dsp:nvSpPr><dsp:spPr><a:xfrm><a:off x='{i * 900000}' y='0'/><a:ext cx='800000' "
+        "cy='800000'/></a:xfrm><a:prstGeom prst='rect'><a:avLst/></a:prstGeom></dsp:spPr>"
+        f"<dsp:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:t>{text}</a:t></a:r></a:p>"
+        "</dsp:txBody></dsp:sp>"
+        for i, text in enumerate(texts)
+    )
+    return (
+        f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?><dsp:drawing xmlns:dsp='{DSP}' "
+        f"xmlns:dgm='{DGM}' xmlns:a='{A}'><dsp:spTree><dsp:nvGrpSpPr><dsp:cNvPr id='0' name=''/>"
+        f"<dsp:cNvGrpSpPr/></dsp:nvGrpSpPr><dsp:grpSpPr/>{shapes}</dsp:spTree></dsp:drawing>"
+    ).encode()
+
+
+def _add_smartart(slide, tree: list[tuple[str, list[str]]], *, with_data: bool = True) -> None:
+    """Add a SmartArt graphic frame and its parts (data, layout, style, colors, drawing) to
+    `slide`, related the way PowerPoint relates them."""
+    from pptx.opc.constants import CONTENT_TYPE as CT
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from pptx.opc.package import Part
+    from pptx.opc.packuri import PackURI
+
+    part, package = slide.part, slide.part.package
+    texts = [t for label, children in tree for t in (label, *children)]
+    drawing = Part(
+        PackURI("/ppt/diagrams/drawing1.xml"),
+        CT.DML_DIAGRAM_DRAWING,
+        package,
+        _diagram_drawing(texts),
+    )
+    drawing_rid = part.relate_to(drawing, RT_DRAWING)
+    head = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>"
+    minimal = {
+        "layout": (
+            CT.DML_DIAGRAM_LAYOUT,
+            RT.DIAGRAM_LAYOUT,
+            f"<dgm:layoutDef xmlns:dgm='{DGM}' xmlns:a='{A}' uniqueId='urn:microsoft.com/"
+            "office/officeart/2005/8/layout/hierarchy3'><dgm:title val=''/><dgm:desc val=''/>"
+            "<dgm:catLst/><dgm:layoutNode name='diagram'/></dgm:layoutDef>",
+        ),
+        "quickStyle": (
+            CT.DML_DIAGRAM_STYLE,
+            RT.DIAGRAM_QUICK_STYLE,
+            f"<dgm:styleDef xmlns:dgm='{DGM}' xmlns:a='{A}' uniqueId='urn:microsoft.com/office/"
+            "officeart/2005/8/quickstyle/simple1'><dgm:title val=''/><dgm:desc val=''/>"
+            "<dgm:catLst/><dgm:scene3d><a:camera prst='orthographicFront'/>"
+            "<a:lightRig rig='threePt' dir='t'/></dgm:scene3d><dgm:styleLbl name='node0'/>"
+            "</dgm:styleDef>",
+        ),
+        "colors": (
+            CT.DML_DIAGRAM_COLORS,
+            RT.DIAGRAM_COLORS,
+            f"<dgm:colorsDef xmlns:dgm='{DGM}' xmlns:a='{A}' uniqueId='urn:microsoft.com/office/"
+            "officeart/2005/8/colors/accent1_2'><dgm:title val=''/><dgm:desc val=''/>"
+            "<dgm:catLst/></dgm:colorsDef>",
+        ),
+    }
+    rids = {}
+    for name, (ct, rt, xml) in minimal.items():
+        extra = Part(PackURI(f"/ppt/diagrams/{name}1.xml"), ct, package, (head + xml).encode())
+        rids[name] = part.relate_to(extra, rt)
+    data_blob = _diagram_data(tree, drawing_rid) if with_data else _diagram_data([], drawing_rid)
+    data = Part(PackURI("/ppt/diagrams/data1.xml"), CT.DML_DIAGRAM_DATA, package, data_blob)
+    rids["data"] = part.relate_to(data, RT.DIAGRAM_DATA)
+    frame = etree.fromstring(
+        f"<p:graphicFrame xmlns:p='http://schemas.openxmlformats.org/presentationml/2006/main' "
+        f"xmlns:a='{A}' xmlns:r='{R}'><p:nvGraphicFramePr><p:cNvPr id='40' name='Diagram 1'/>"
+        "<p:cNvGraphicFramePr/><p:nvPr/></p:nvGraphicFramePr><p:xfrm>"
+        f"<a:off x='{Inches(1)}' y='{Inches(2)}'/><a:ext cx='{Inches(8)}' cy='{Inches(4)}'/>"
+        f"</p:xfrm><a:graphic><a:graphicData uri='{DGM}'><dgm:relIds xmlns:dgm='{DGM}' "
+        f"r:dm='{rids['data']}' r:lo='{rids['layout']}' r:qs='{rids['quickStyle']}' "
+        f"r:cs='{rids['colors']}'/></a:graphicData></a:graphic></p:graphicFrame>"
+    )
+    slide.shapes._spTree.append(frame)
+
+
+PILLARS = [
+    ("Pillar A — Protection", ["Train labour inspectors", "Open shelters"]),
+    ("Pillar B — Prevention", ["Run awareness campaigns"]),
+    ("Monitor progress", []),
+]
+
+
+def test_smartart_text_is_read_from_the_diagram_data(tmp_path: Path) -> None:
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    slide.shapes.title.text = "Plan of action"
+    _add_smartart(slide, PILLARS)
+    _textbox(slide.shapes, 1, 6.6, 8, 0.5, "Next steps: agree the plan.")
+    path = _save(prs, tmp_path)
+    assert len(Presentation(path).slides) == 1  # python-pptx still opens it
+    doc = parse_file(path)
+    assert [(b.kind, b.level, b.text) for b in doc.blocks] == [
+        (BlockKind.title, 0, "Plan of action"),
+        (BlockKind.paragraph, 0, "Pillar A — Protection"),
+        (BlockKind.list_item, 1, "Train labour inspectors"),
+        (BlockKind.list_item, 1, "Open shelters"),
+        (BlockKind.paragraph, 0, "Pillar B — Prevention"),
+        (BlockKind.list_item, 1, "Run awareness campaigns"),
+        (BlockKind.list_item, 0, "Monitor progress"),
+        (BlockKind.paragraph, 0, "Next steps: agree the plan."),
+    ]
+    assert doc.blocks[1].bbox.top == pytest.approx(2 * 72, abs=1)
+
+
+def test_smartart_without_data_text_falls_back_to_its_drawing(tmp_path: Path) -> None:
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    slide.shapes.title.text = "Plan of action"
+    _add_smartart(slide, PILLARS, with_data=False)
+    doc = parse_file(_save(prs, tmp_path))
+    assert [b.text for b in doc.blocks[1:]] == [
+        "Pillar A — Protection",
+        "Train labour inspectors",
+        "Open shelters",
+        "Pillar B — Prevention",
+        "Run awareness campaigns",
+        "Monitor progress",
+    ]
+
+
+def test_grouped_rectangles_are_read_top_to_bottom_left_to_right(tmp_path: Path) -> None:
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    slide.shapes.title.text = "Pillars"
+    group = slide.shapes.add_group_shape()
+    # Added in an order that is not the reading order: a row of three, a wide box below.
+    for left, top, width, text in [
+        (1, 4.5, 8, "Monitor progress"),
+        (7, 2, 2.5, "Fund the survey"),
+        (1, 2, 2.5, "Adopt the decree"),
+        (4, 2, 2.5, "Train inspectors"),
+    ]:
+        shape = group.shapes.add_shape(1, Inches(left), Inches(top), Inches(width), Inches(1))
+        shape.text_frame.text = text
+    doc = parse_file(_save(prs, tmp_path))
+    assert [b.text for b in doc.blocks] == [
+        "Pillars",
+        "Adopt the decree",
+        "Train inspectors",
+        "Fund the survey",
+        "Monitor progress",
+    ]
+
+
 def test_notes_come_after_the_slide_content(tmp_path: Path) -> None:
     prs = Presentation()
     slide = prs.slides.add_slide(prs.slide_layouts[1])

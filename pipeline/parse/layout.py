@@ -43,6 +43,7 @@ SPLIT_GAP = 1.5  # a horizontal gap wider than this splits a line into two
 SOFT_GAP = 0.8  # a narrower gap splits it only where gaps of other rows line up (a gutter)
 RIVER_ROWS = 3  # other rows whose gaps must line up with a soft gap
 SPACE_GAP = 0.2  # a gap wider than this between two glyphs is a word space
+MARKER_GAP = 6.0  # a bullet further than this from the text beside it belongs to another column
 HEADING_RATIO = 1.15  # a line this much larger than the body text is a heading
 MAX_HEADING_CHARS = 200
 MIN_GUTTER = 1.0  # narrowest vertical gutter between two columns
@@ -255,8 +256,12 @@ def _make_line(chars: Sequence[Char]) -> Line | None:
     if not raw.strip():
         return None
     visible = [c for c in chars if not c.text.isspace()]
-    bold = sum(is_bold(c.fontname) for c in visible if not is_bullet_glyph(c.text))
-    countable = sum(1 for c in visible if not is_bullet_glyph(c.text)) or 1
+    # The text's glyphs, without bullets: a bullet set larger than the text or raised
+    # must not make the line taller, nor decide its boldness.
+    text_chars = [c for c in visible if c.text.isalnum() or not is_bullet_glyph(c.text)]
+    bold = sum(is_bold(c.fontname) for c in text_chars)
+    countable = len(text_chars) or 1
+    high = text_chars or visible
     marker, rest = split_marker(raw)
     text_x0 = visible[0].x0
     if marker:
@@ -266,8 +271,8 @@ def _make_line(chars: Sequence[Char]) -> Line | None:
         text=clean_space(raw),
         x0=visible[0].x0,
         x1=max(c.x1 for c in visible),
-        top=min(c.top for c in visible),
-        bottom=max(c.bottom for c in visible),
+        top=min(c.top for c in high),
+        bottom=max(c.bottom for c in high),
         size=_dominant_size(visible),
         bold=bold >= 0.85 * countable,
         marker=marker,
@@ -373,7 +378,9 @@ def symbol_bullet(text: str, fontname: str) -> str | None:
         key = text
     if key in glyphs:
         return glyphs[key]
-    if pictures or code is not None or key != text or is_bullet_glyph(text):
+    if code is None and key == text and not text.isalnum() and is_bullet_glyph(text):
+        return text  # already the Unicode glyph ('■')
+    if pictures or code is not None or key != text:
         return default
     return None
 
@@ -404,7 +411,11 @@ def _attach_lone_markers(lines: list[Line]) -> list[Line]:
 
     The marker keeps its place (x0, for the list level); the text gives the rest.
     """
-    markers = [line for line in lines if is_bullet_glyph(line.text) or is_list_number(line.text)]
+    markers = [
+        line
+        for line in lines
+        if (is_bullet_glyph(line.text) and not line.text.isalnum()) or is_list_number(line.text)
+    ]
     if not markers:
         return lines
     taken: set[int] = set()
@@ -438,7 +449,9 @@ def _attach_lone_markers(lines: list[Line]) -> list[Line]:
             body=text.text,
             text_x0=text.x0,
         )
-    return [merged.get(id(line), line) for line in lines if id(line) not in taken or id(line) in merged]
+    return [
+        merged.get(id(line), line) for line in lines if id(line) not in taken or id(line) in merged
+    ]
 
 
 def chars_to_lines(chars: Iterable[Char]) -> list[Line]:
@@ -461,10 +474,15 @@ def chars_to_lines(chars: Iterable[Char]) -> list[Line]:
         cuts = [
             i for i, x0, x1, size in row_gaps[r] if x1 - x0 > SPLIT_GAP * size or (r, i) in rivers
         ]
+        widths = {i: (x1 - x0) / size for i, x0, x1, size in row_gaps[r]}
         start = 0
         for cut in [*cuts, len(row)]:
-            if cut < len(row) and _is_marker_only("".join(c.text for c in row[start:cut])):
-                continue  # a bullet and its text stay together whatever the gap
+            if (
+                cut < len(row)
+                and widths[cut] <= MARKER_GAP
+                and _is_marker_only("".join(c.text for c in row[start:cut]))
+            ):
+                continue  # a bullet and its text stay together across a tab
             if cut > start:
                 segments.append(row[start:cut])
             start = cut
@@ -926,15 +944,22 @@ def _joins(cur: _Draft, prev: Line, line: Line, heading: bool, right: float, wid
 
 
 def _wraps_under_marker(cur: _Draft, prev: Line, line: Line, tol: float, right: float) -> bool:
-    """A list item's line wrapped flush left, under its marker: the line above ran to the
-    right edge and did not end a sentence before a capital."""
+    """A list item's line wrapped flush left, under its marker.
+
+    Wrapped when the line opens in lower case, or when its first word would not have fit
+    at the end of the line above; never after a sentence end before a capital.
+    """
     first = cur.lines[0]
     if abs(line.x0 - first.x0) > tol or cur.text_x0 - first.x0 <= tol:
         return False
-    full = right - prev.x1 <= max(0.1 * (right - first.x0), 2 * prev.size)
-    if not full:
+    if _SENTENCE_END_RE.search(prev.text) and line.text[:1].isupper():
         return False
-    return not (_SENTENCE_END_RE.search(prev.text) and line.text[:1].isupper())
+    if line.text[:1].islower():
+        return True
+    room = right - prev.x1
+    char_width = (line.x1 - line.x0) / max(len(line.text), 1)
+    word = line.text.split(" ", 1)[0]
+    return room <= 2 * prev.size or room < (len(word) + 1) * char_width
 
 
 def _lines_to_drafts(lines: Sequence[Line], body: float, leading: float) -> list[_Draft]:

@@ -96,6 +96,11 @@ def check_package(path: Path, data: bytes, settings: Settings, main_part: str) -
         _refuse_dtds(path, zf, infos)
 
 
+def parse_part_xml(blob: bytes) -> Any:
+    """Parse a part's XML with the safe parser (no DTD, entities or network)."""
+    return etree.fromstring(blob, _SAFE_PARSER)
+
+
 def _refuse_dtds(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
     """Refuse a package with a DTD in any XML part (OPC rule M1.18; see the module doc).
 

@@ -6,9 +6,14 @@ or an auto-number, and its font size, come from the paragraph, the shape's list 
 layout and master placeholders and the master's text styles, in that order.
 
 Per slide: the title first (the title placeholder, else the top-most largest text), then the
-text shapes and tables in reading order (columns are read one after the other, see
-`_reading_order`), then the speaker notes. Slide numbers, footers and dates are dropped.
-Pictures, charts, media, OLE objects and SmartArt carry no text here and are skipped.
+text shapes, tables and SmartArt diagrams in reading order (columns are read one after the
+other, see `_reading_order`), then the speaker notes. Slide numbers, footers and dates are
+dropped. Pictures, charts, media and OLE objects carry no text here and are skipped.
+
+SmartArt: the graphic frame only points (`dgm:relIds r:dm`) to the diagram's data part,
+whose points (`dgm:pt`) hold the node texts and whose `parOf` connections (`dgm:cxn`) make
+the tree; a node with children gives a paragraph, its children list items one level deeper.
+When the data has no text, the shapes PowerPoint drew (the diagram drawing part) are read.
 """
 
 from __future__ import annotations
@@ -28,14 +33,24 @@ from pipeline.config import Settings
 from pipeline.errors import ResourceLimitError
 from pipeline.models import BBox, Block, BlockKind, TableCellRef
 from pipeline.parse.common import Parsed, clean_space, split_marker
-from pipeline.parse.ooxml import bullet_glyph, check_package, core_metadata, format_number
+from pipeline.parse.ooxml import (
+    bullet_glyph,
+    check_package,
+    core_metadata,
+    format_number,
+    parse_part_xml,
+)
 
 log = logging.getLogger(__name__)
 
+DIAGRAM_URI = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
 NS = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
     "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
     "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "dgm": DIAGRAM_URI,
+    "dsp": "http://schemas.microsoft.com/office/drawing/2008/diagram",
 }
 EMU_PER_PT = 12_700
 DEFAULT_SLIDE_HEIGHT_EMU = 6_858_000
@@ -66,6 +81,10 @@ PAGE_NUMBER_ZONE = 0.8
 number (decks often draw it as a plain text box, not a placeholder)."""
 MAX_CUT_DEPTH = 60
 """Deeper layouts (hundreds of staggered boxes) are read top to bottom, left to right."""
+MAX_DIAGRAM_DEPTH = 8
+"""Deeper SmartArt nodes are read at this list level."""
+MAX_WALK_DEPTH = 100
+"""SmartArt nodes deeper than this (a crafted chain) are not read."""
 HEADING_MAX_WORDS = 12
 HEADING_MIN_RATIO = 1.2
 
@@ -210,9 +229,10 @@ def slide_to_blocks(
     slide: Any, number: int, inheritance: _Inheritance, height: float
 ) -> list[Block]:
     """The blocks of one slide: title, content in reading order, speaker notes."""
+    tree = slide.element.find("p:cSld/p:spTree", NS)
     units = [
         u
-        for u in _shape_tree_units(slide.element.find("p:cSld/p:spTree", NS), inheritance)
+        for u in _shape_tree_units(tree, inheritance, _related_xml(slide.part))
         if any(True for _ in u.all_paras()) and not _is_page_number(u, height)
     ]
     ordered = _reading_order(units)
@@ -296,17 +316,42 @@ def _match_placeholder(
 # --- shapes -> units -------------------------------------------------------------------
 
 
-def _shape_tree_units(tree: Any, inheritance: _Inheritance) -> list[_Unit]:
+_Related = Callable[[str], Any]
+"""Loads the XML of the part a relationship id of the slide points to (None if it cannot)."""
+
+
+def _related_xml(part: Any) -> _Related:
+    def load(rid: str) -> Any:
+        try:
+            return parse_part_xml(part.related_part(rid).blob)
+        except Exception as exc:  # a missing or broken part loses its text, not the slide
+            log.debug("unreadable related part %s: %s", rid, exc)
+            return None
+
+    return load
+
+
+def _no_parts(rid: str) -> Any:
+    return None
+
+
+def _shape_tree_units(
+    tree: Any, inheritance: _Inheritance, related: _Related = _no_parts
+) -> list[_Unit]:
     units: list[_Unit] = []
     if tree is not None:
-        _collect(tree, _Transform(), inheritance, units)
+        _collect(tree, _Transform(), inheritance, units, related)
     return units
 
 
 def _collect(
-    parent: Any, transform: _Transform, inheritance: _Inheritance, out: list[_Unit]
+    parent: Any,
+    transform: _Transform,
+    inheritance: _Inheritance,
+    out: list[_Unit],
+    related: _Related = _no_parts,
 ) -> None:
-    """Append a unit per text shape and table under `parent`, entering groups."""
+    """Append a unit per text shape, table and diagram under `parent`, entering groups."""
     for child in parent:
         tag = _local(child)
         if tag == "sp":
@@ -315,16 +360,18 @@ def _collect(
                 out.append(unit)
         elif tag == "grpSp":
             xfrm = child.find("p:grpSpPr/a:xfrm", NS)
-            _collect(child, transform.into_group(xfrm), inheritance, out)
+            _collect(child, transform.into_group(xfrm), inheritance, out, related)
         elif tag == "graphicFrame":
             unit = _table_unit(child, transform, inheritance, len(out))
+            if unit is None:
+                unit = _diagram_unit(child, transform, related, len(out))
             if unit is not None:
                 out.append(unit)
         elif tag == "AlternateContent":
             # Newer shape kinds come with a fallback; read one branch, never both.
             for branch in child:
                 before = len(out)
-                _collect(branch, transform, inheritance, out)
+                _collect(branch, transform, inheritance, out, related)
                 if len(out) > before:
                     break
         # pictures, connectors, content parts: no text
@@ -402,6 +449,96 @@ def _table_unit(
 
 
 # --- paragraphs ------------------------------------------------------------------------
+
+
+def _diagram_unit(frame: Any, transform: _Transform, related: _Related, order: int) -> _Unit | None:
+    """A unit for a SmartArt graphic frame: its node texts from the diagram data part."""
+    data = frame.find("a:graphic/a:graphicData", NS)
+    if data is None or data.get("uri") != DIAGRAM_URI:
+        return None
+    rel_ids = data.find("dgm:relIds", NS)
+    dm = rel_ids.get(f"{{{NS['r']}}}dm") if rel_ids is not None else None
+    model = related(dm) if dm else None
+    paras = _diagram_paras(model) if model is not None else []
+    if not paras and model is not None:
+        ext = model.find("dgm:extLst/a:ext/dsp:dataModelExt", NS)
+        drawing = related(ext.get("relId")) if ext is not None and ext.get("relId") else None
+        if drawing is not None:
+            for body in drawing.iterfind(".//dsp:sp/dsp:txBody", NS):
+                paras.extend(_paragraphs(body, [body.find("a:lstStyle", NS)], 1.0))
+    if not paras:
+        return None
+    xfrm = frame.find("p:xfrm", NS)
+    cnv = frame.find("p:nvGraphicFramePr/p:cNvPr", NS)
+    return _Unit(
+        order=order,
+        bbox=_xfrm_box(xfrm, transform),
+        name=cnv.get("name", "") if cnv is not None else "",
+        paras=paras,
+    )
+
+
+def _diagram_paras(model: Any) -> list[_Para]:
+    """The node texts of a SmartArt data model, depth first in sibling order.
+
+    Nodes with children become paragraphs (labels), the others list items; the level is
+    the node's depth below the document point.
+    """
+    points: dict[str, Any] = {}
+    for pt in model.iterfind("dgm:ptLst/dgm:pt", NS):
+        if pt.get("modelId") is not None:
+            points[pt.get("modelId")] = pt
+    children: dict[str, list[tuple[int, int, str]]] = {}
+    for i, cxn in enumerate(model.iterfind("dgm:cxnLst/dgm:cxn", NS)):
+        if cxn.get("type", "parOf") == "parOf" and cxn.get("destId") in points:
+            src = cxn.get("srcId", "")
+            children.setdefault(src, []).append((_int(cxn.get("srcOrd"), 0), i, cxn.get("destId")))
+    texts = {mid: _point_text(pt) for mid, pt in points.items()}
+    out: list[_Para] = []
+    seen: set[str] = set()
+
+    def walk(mid: str, depth: int) -> None:
+        for _, _, child in sorted(children.get(mid, ())):
+            if child in seen or points[child].get("type", "node") not in ("node", "asst"):
+                continue
+            seen.add(child)
+            level = min(depth, MAX_DIAGRAM_DEPTH)
+            parent = any(texts[c] for _, _, c in children.get(child, ()))
+            if texts[child] and depth <= MAX_WALK_DEPTH:
+                out.append(
+                    _Para(
+                        text=texts[child],
+                        level=level,
+                        marker=None,
+                        listed=not parent,
+                        numbered=False,
+                        bold=False,
+                        sizes=Counter(),
+                    )
+                )
+            if depth < MAX_WALK_DEPTH:
+                walk(child, depth + 1 if texts[child] else depth)
+
+    for mid, pt in points.items():
+        if pt.get("type") == "doc":
+            walk(mid, 0)
+    return out
+
+
+def _point_text(pt: Any) -> str:
+    """The text of a diagram point: its paragraphs joined with spaces."""
+    body = pt.find("dgm:t", NS)
+    if body is None:
+        return ""
+    lines = []
+    for p in body.iterfind("a:p", NS):
+        pieces = [
+            " " if _local(el) == "br" else el.findtext("a:t", default="", namespaces=NS)
+            for el in p
+            if _local(el) in ("r", "fld", "br")
+        ]
+        lines.append("".join(pieces))
+    return clean_space(_LINE_BREAK_RE.sub(" ", " ".join(lines)))
 
 
 def _paragraphs(body: Any, styles: list[Any], scale: float) -> list[_Para]:
