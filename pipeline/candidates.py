@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from pipeline.countries import single_country
 from pipeline.cues import normalise
-from pipeline.itemtext import ItemBuilder, split_clauses, split_sentences
+from pipeline.itemtext import ItemBuilder, opens_with_action, split_clauses, split_sentences
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Section
 from pipeline.rules_extract import rule_items
 
@@ -24,9 +24,23 @@ from pipeline.rules_extract import rule_items
 _LABEL_RE = re.compile(r"^\s*([^\W\d_][^:.!?\n]{0,60}?)\s*:\s+(?=\S)")
 # An inline list after a colon: "... covers: a, b and c."
 _INLINE_SPLIT_RE = re.compile(
-    r"\s*(?:;|,(?:\s+(?:and|or|et|ou|y|o|e))?|\s(?:and|et|y|e)\s)\s*", re.I
+    r"\s*(?:;|,(?:\s+(?:and|or|et|ou|y|o|e))?|\s(?:and|et|y|e)\s|\s(?:as well as|así como)\s"
+    r"|\sainsi\squ(?:e\s|['’]))\s*",
+    re.I,
 )
 _MAX_INLINE_ELEMENT_WORDS = 14
+# "... undertakes to A, and it commits to B": the infinitive clauses are the commitments.
+_COMMIT_RE = re.compile(
+    r"\b(?:undertakes?|commits?|pledges?|promises?|(?:is|are) committed|resolves?)\s+to\s+"
+    r"|\bs['’]engage(?:nt)?\s+[àa]\s+|\bse\s+comprometen?\s+a\s+",
+    re.I,
+)
+_COMMIT_SPLIT_RE = re.compile(
+    r",?\s+(?:and|et|y)\s+(?:(?:it|they|we|il|elle|ils|elles)\s+)?(?:also\s+|aussi\s+)?"
+    r"(?:undertakes?|commits?|pledges?|s['’]engage\w*|se\s+compromete\w*)\s+(?:to|[àa])\s+"
+    r"|,\s+(?:and\s+)?to\s+|\s+and\s+to\s+|,\s+(?:et\s+)?à\s+|\s+et\s+à\s+",
+    re.I,
+)
 
 
 class Candidate(BaseModel):
@@ -42,6 +56,7 @@ class Candidate(BaseModel):
     parent: str | None = None
     column: str | None = None
     row_header: str | None = None
+    row_cells: list[str] = Field(default_factory=list)  # the other cells of its table row
     labels: list[str] = Field(default_factory=list)
     group: str = ""  # candidates that are siblings (one list, one column, one paragraph)
     group_size: int = 1
@@ -49,6 +64,7 @@ class Candidate(BaseModel):
     rule_kind: ItemKind | None = None
     rule_cue: str | None = None
     column_deadline: str | None = None
+    doc_flags: list[str] = Field(default_factory=list)  # what the whole document looks like
     prev_text: str | None = None
     next_text: str | None = None
 
@@ -62,7 +78,25 @@ def sections_to_candidates(doc: Document, sections: list[Section]) -> list[Candi
         candidates.extend(_section_candidates(section, builder, order))
     _attach_rule_votes(doc, sections, candidates)
     _number_groups(candidates)
+    flags = document_flags(doc)
+    for c in candidates:
+        c.doc_flags = flags
     return candidates
+
+
+def document_flags(doc: Document) -> list[str]:
+    """Traits of the whole document a reader notices at once: headings that are questions
+    (an FAQ), e-mail headers, a document with no list at all."""
+    headings = [b.text for b in doc.blocks if b.kind in (BlockKind.heading, BlockKind.title)]
+    flags = []
+    if sum(h.rstrip().endswith("?") for h in headings) >= 3:
+        flags.append("question_headings")
+    head = " ".join(b.text for b in doc.blocks[:8])
+    if re.search(r"\b(From|De|Subject|Objet|Asunto|To|À|Para)\s*:", head):
+        flags.append("mail_headers")
+    if not any(b.kind == BlockKind.list_item for b in doc.blocks):
+        flags.append("no_lists")
+    return flags
 
 
 def _body(section: Section) -> list[Block]:
@@ -132,10 +166,12 @@ def _section_candidates(
                 "lead_gap": max(0, n - lead_at - 1) if lead is not None else 0,
                 "column": block.table.header,
                 "row_header": _row_header(blocks, block),
+                "row_cells": _row_cells(blocks, block),
                 "labels": [t for _, t in labels],
                 "group": f"{block.table.table_id}/c{block.table.col}",
             }
-            for part_no, part in enumerate(split_clauses(block.text)):
+            parts = [c for run in split_glued_actions(block.text) for c in split_clauses(run)]
+            for part_no, part in enumerate(parts):
                 _add(out, builder, "table_cell", part, part_no, base, context)
             continue
         # paragraphs, captions
@@ -147,6 +183,8 @@ def _section_candidates(
             lead, lead_at, labels = text, n, []
             continue
         label, rest = _split_label(text)
+        if label is not None and _inline_list(text)[1]:
+            label, rest = None, text  # "The plan covers: a, b and c" is a list, not a label
         sentences = split_sentences(rest)
         context = {
             "lead_in": label or lead,
@@ -157,6 +195,12 @@ def _section_candidates(
         unit = "paragraph" if len(sentences) == 1 and not label else "sentence"
         part_no = 0
         for sentence in sentences:
+            clauses = _commitments(sentence)
+            if clauses:
+                for clause in clauses:
+                    _add(out, builder, "commitment", clause, part_no, base, context)
+                    part_no += 1
+                continue
             head, elements = _inline_list(sentence)
             if elements:
                 inline_context = {**context, "lead_in": head, "lead_gap": 0}
@@ -204,6 +248,42 @@ def _row_header(blocks: list[Block], cell: Block) -> str | None:
     return None
 
 
+def split_glued_actions(text: str) -> list[str]:
+    """'Adopt the plan Train 80 inspectors' -> two actions: a cell whose paragraphs lost their
+    line breaks (PDF tables) glues them; a capitalised action verb right after a word in small
+    letters (or a number) starts the next one."""
+    words = text.split(" ")
+    out: list[list[str]] = [[]]
+    for n, word in enumerate(words):
+        prev = words[n - 1] if n else ""
+        if (
+            n >= 3
+            and len(out[-1]) >= 3
+            and word[:1].isupper()
+            and prev[-1:].isalnum()
+            and (prev[:1].islower() or prev[-1:].isdigit())
+            and opens_with_action(word)
+            and len(words) - n >= 3
+        ):
+            out.append([])
+        out[-1].append(word)
+    return [" ".join(w) for w in out if w]
+
+
+def _row_cells(blocks: list[Block], cell: Block) -> list[str]:
+    """Texts of the other cells of the cell's row (a 'Done' status, a deadline, a lead)."""
+    assert cell.table is not None
+    ref = cell.table
+    return [
+        b.text
+        for b in blocks
+        if b.table
+        and b.table.table_id == ref.table_id
+        and b.table.row == ref.row
+        and b.table.col != ref.col
+    ]
+
+
 def _split_label(text: str) -> tuple[str | None, str]:
     """'Next steps: Draft ...' -> ('Next steps', 'Draft ...'); a country prefix stays."""
     match = _LABEL_RE.match(text)
@@ -216,6 +296,17 @@ def _split_label(text: str) -> tuple[str | None, str]:
     if len(rest.split()) < 2:
         return None, text
     return label, rest
+
+
+def _commitments(sentence: str) -> list[str]:
+    """'The Ministry undertakes to A, and it commits to B.' -> ['A', 'B']; [] without a
+    commitment verb followed by 'to'."""
+    match = _COMMIT_RE.search(sentence)
+    if not match or len(sentence[: match.start()].split()) > 25:
+        return []
+    rest = sentence[match.end() :].strip().rstrip(".;")
+    parts = [p.strip() for p in _COMMIT_SPLIT_RE.split(rest) if p and p.strip()]
+    return [p for p in parts if len(p.split()) >= 2]
 
 
 def _inline_list(sentence: str) -> tuple[str, list[str]]:

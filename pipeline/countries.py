@@ -10,6 +10,7 @@ lower-cased tokens for names, one on exact tokens for abbreviations ("US" but no
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -35,6 +36,8 @@ class _Finder:
     names: PhraseMatcher
     abbreviations: PhraseMatcher
     codes: dict[str, str]
+    ambiguous: frozenset[str]
+    format_words: re.Pattern[str]
 
 
 def _pycountry_names(exclude: set[str]) -> dict[str, str]:
@@ -80,7 +83,23 @@ def _finder() -> _Finder:
         key = f"A{len(codes)}"
         codes[key] = code
         abbr_matcher.add(key, [nlp.make_doc(name)])
-    return _Finder(nlp, name_matcher, abbr_matcher, codes)
+    words = "|".join(re.escape(w) for w in data["format_context"])
+    return _Finder(
+        nlp,
+        name_matcher,
+        abbr_matcher,
+        codes,
+        frozenset(data["ambiguous_abbreviations"]),
+        re.compile(rf"\b({words})\b", re.I),
+    )
+
+
+def _format_context(finder: _Finder, text: str, start: int, end: int) -> bool:
+    """True when a file or format word stands near an ambiguous abbreviation ('PNG file')."""
+    if start and text[start - 1] == ".":
+        return True  # "logo.png"
+    window = text[max(0, start - 40) : start] + " " + text[end : end + 40]
+    return bool(finder.format_words.search(window))
 
 
 def find_countries(text: str) -> list[CountryMention]:
@@ -96,6 +115,9 @@ def find_countries(text: str) -> list[CountryMention]:
     return [
         CountryMention(finder.codes[s.label_], s.text, s.start_char, s.end_char)
         for s in filter_spans(spans)
+        if not (
+            s.text in finder.ambiguous and _format_context(finder, text, s.start_char, s.end_char)
+        )
     ]
 
 

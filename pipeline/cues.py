@@ -27,6 +27,14 @@ CueShape = Literal["label", "lead_in", "inline", "trailing"]
 _NON_WORD_RE = re.compile(r"[^\w]+")
 _PAREN_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _ITEM_ROLES: tuple[Role, ...] = ("priority", "next_step")
+_LINK_RE = re.compile(
+    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\S+\.(?:org|com|int|net)/\S*", re.I
+)
+
+
+def without_links(text: str) -> str:
+    """`text` with URLs and e-mail addresses blanked: a cue word inside a link is no cue."""
+    return _LINK_RE.sub(" ", text)
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,7 @@ def _label_core(text: str) -> str:
 
 def heading_cue(text: str) -> Cue | None:
     """Cue carried by a heading or slide title: a label phrase anywhere in it, or a lead-in."""
+    text = without_links(text)
     core = _label_core(text)
     if not core:
         return None
@@ -119,6 +128,7 @@ def heading_cue(text: str) -> Cue | None:
 
 def line_cue(text: str) -> Cue | None:
     """Cue carried by a list item or paragraph: a short label, a lead-in or an inline cue."""
+    text = without_links(text)
     inline = inline_cue(text)
     if inline:
         return inline
@@ -137,6 +147,7 @@ def line_cue(text: str) -> Cue | None:
 
 
 def lead_in_cue(text: str) -> Cue | None:
+    text = without_links(text)
     stripped = text.strip()
     for pattern, role in vocab().lead_ins:
         match = pattern.search(stripped)
@@ -148,6 +159,7 @@ def lead_in_cue(text: str) -> Cue | None:
 def embedded_cue(text: str) -> Cue | None:
     """An inline cue inside a paragraph ('... cooperation Next Steps: Ensure ...'), as scraped
     text gives it: the cue must be capitalised and follow a space; the rest is the items."""
+    text = without_links(text)
     for pattern, phrase, role in vocab().inline:
         source = pattern.pattern.removeprefix("^\\s*")
         for match in re.finditer(rf"(?<=\s){source}", text, re.I):
@@ -160,6 +172,7 @@ def embedded_cue(text: str) -> Cue | None:
 
 def trailing_cue(text: str) -> Cue | None:
     """A sentence after a list that gives the list its role ('These priorities were agreed')."""
+    text = without_links(text)
     stripped = text.strip()
     if stripped.endswith(":"):
         return None
@@ -172,6 +185,7 @@ def trailing_cue(text: str) -> Cue | None:
 
 def inline_cue(text: str) -> Cue | None:
     """'Next Steps: Develop ...' -> Cue(next_step, inline, rest='Develop ...')."""
+    text = without_links(text)
     for pattern, phrase, role in vocab().inline:
         match = pattern.match(text)
         if match:

@@ -24,6 +24,9 @@ from pipeline.itemtext import attach_deadlines_and_actors
 from pipeline.models import Document, ExtractionEvidence, Item, ItemKind, Section
 
 SIBLING_WEIGHT = 0.5
+THRESHOLD = 0.5  # P(priority) + P(next_step) needed to take a candidate
+# A candidate the cue rules take stays an item unless the model is this sure it is not one.
+RULE_VETO = 0.8
 _ONLY_LINK_RE = re.compile(r"^\W*((https?://|www\.)\S+|\S+@\S+\.\w+)\W*$", re.I)
 
 _PLACES = {
@@ -34,6 +37,10 @@ _PLACES = {
     "label": "sub-list label",
     "col": "column header",
     "row": "row header",
+    "rowcells": "other cells of its row",
+    "near": "nearest context",
+    "top": "document title",
+    "doc": "the document",
     "t": "its own words",
 }
 _CLASSES = {
@@ -66,6 +73,9 @@ _FORMS = {
     "question": "is a question",
     "ends_with_year": "ends with a year (a dated result)",
     "first_person": "speaks in the first person",
+    "subject_future": "says what someone will do",
+    "to_infinitive": "opens with 'To …' (a purpose)",
+    "starts_lower": "starts in lower case (part of a sentence)",
     "section_stop": "its section holds no items (lessons, results …)",
     "bold": "is bold",
     "all_caps": "is in capitals",
@@ -86,8 +96,9 @@ class Decision:
 def describe_feature(name: str) -> str:
     """A feature name in words: 'lead:next' -> 'lead-in speaks of next steps or follow-up'."""
     if name.startswith("rule="):
-        role = name.split("=", 1)[1]
-        return "cue rules: " + ("not an item" if role == "none" else role.replace("_", " "))
+        role, _, unit = name.split("=", 1)[1].partition("&unit=")
+        said = "cue rules: " + ("not an item" if role == "none" else role.replace("_", " "))
+        return said + (f", as a {unit.replace('_', ' ')}" if unit else "")
     if "_cue=" in name:
         place, role = name.split("_cue=", 1)
         return f"{_PLACES.get(place, place)} is a '{role.replace('_', ' ')}' cue"
@@ -109,9 +120,13 @@ def describe_feature(name: str) -> str:
 
 
 def decide(
-    candidates: list[Candidate], model: ExtractionModel | None, explain_all: bool = False
+    candidates: list[Candidate],
+    model: ExtractionModel | None,
+    explain_all: bool = False,
+    threshold: float | None = None,
 ) -> list[Decision]:
     """A decision per candidate, siblings blended; rules alone without a model."""
+    threshold = THRESHOLD if threshold is None else threshold
     features = [candidate_features(c) for c in candidates]
     if model is None:
         return [
@@ -131,8 +146,10 @@ def decide(
     seen: set[tuple[str, str]] = set()
     for n, (c, f) in enumerate(zip(candidates, features, strict=True)):
         p = blended[n]
-        best = CLASSES[int(np.argmax(p))]
-        kind: ItemKind | None = None if best == "none" else best  # type: ignore[assignment]
+        best = CLASSES[1 + int(np.argmax(p[1:]))]
+        kind: ItemKind | None = best if 1.0 - p[0] >= threshold else None  # type: ignore[assignment]
+        if c.rule_kind and p[0] < RULE_VETO:
+            kind = c.rule_kind
         if _ONLY_LINK_RE.match(c.item.text):
             kind = None
         key = (c.block.id, normalise(c.item.text))
@@ -180,10 +197,15 @@ def decisions_to_items(decisions: list[Decision]) -> list[Item]:
     return items
 
 
+INSTALLED = "installed"
+
+
 def sections_to_items(
-    doc: Document, sections: list[Section], model: ExtractionModel | None = None
+    doc: Document, sections: list[Section], model: ExtractionModel | str | None = INSTALLED
 ) -> list[Item]:
-    """All items of `doc`, in reading order; `model` defaults to the installed one."""
-    model = model if model is not None else load_model()
+    """All items of `doc`, in reading order; `model` is the installed one by default, and
+    None lets the cue rules decide alone."""
+    if isinstance(model, str):
+        model = load_model()
     candidates = sections_to_candidates(doc, sections)
     return decisions_to_items(decide(candidates, model))

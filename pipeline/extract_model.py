@@ -1,7 +1,8 @@
 """The extraction model: P(priority), P(next_step), P(not an item) for a candidate.
 
-A multinomial logistic regression over the named features of `pipeline.features`. It is
-stored as JSON (`models/extractor.json`: classes, feature names, weights rounded to 6
+Two logistic regressions over the named features of `pipeline.features`: one says whether
+a candidate is an item, the other whether an item is a next step rather than a priority. It
+is stored as JSON (`models/extractor.json`: feature names, both heads' weights rounded to 6
 decimals) with a card beside it (`models/extractor_card.json`: training data hash, feature
 count, cross-validated scores); nothing is unpickled, and the weights are read with NumPy
 alone, so extracting never imports scikit-learn. Rounding makes the file the same bytes on any
@@ -26,68 +27,89 @@ from pipeline.fileio import write_text_atomic
 CLASSES = ("none", "priority", "next_step")
 MODEL_FILE = "extractor.json"
 CARD_FILE = "extractor_card.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "models"
 _DECIMALS = 6
 
 
 @dataclass(frozen=True)
 class ExtractionModel:
-    """Weights of the linear model: `coef[k, j]` is feature j's weight for class k."""
+    """Two heads over the same features: is it an item (`item_coef`), and if so is it a next
+    step rather than a priority (`kind_coef`). Being an item and being of one kind are
+    different questions with different evidence (form against context), so each gets its own
+    weights."""
 
     features: dict[str, int]
-    coef: np.ndarray
-    intercept: np.ndarray
+    item_coef: np.ndarray
+    item_intercept: float
+    kind_coef: np.ndarray
+    kind_intercept: float
     version: str = ""
 
-    def scores(self, features: dict[str, float]) -> np.ndarray:
-        """The three class scores (log-odds) of one candidate."""
-        z = self.intercept.copy()
+    def _z(self, features: dict[str, float]) -> tuple[float, float]:
+        zi, zk = self.item_intercept, self.kind_intercept
         for name, value in features.items():
             j = self.features.get(name)
             if j is not None:
-                z += self.coef[:, j] * value
-        return z
+                zi += self.item_coef[j] * value
+                zk += self.kind_coef[j] * value
+        return zi, zk
 
     def predict_proba(self, features: dict[str, float]) -> np.ndarray:
-        z = self.scores(features)
-        z = np.exp(z - z.max())
-        return z / z.sum()
+        """P(not an item), P(priority), P(next_step)."""
+        zi, zk = self._z(features)
+        p_item = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, zi))))
+        p_next = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, zk))))
+        return np.array([1.0 - p_item, p_item * (1.0 - p_next), p_item * p_next])
 
     def contributions(self, features: dict[str, float], kind: str) -> list[tuple[str, float]]:
-        """How much each feature moved `kind` against 'not an item', largest first."""
-        k, none = CLASSES.index(kind), CLASSES.index("none")
+        """How much each feature moved the candidate towards being an item of `kind`:
+        its weight for being an item plus its weight for that kind, largest first."""
+        sign = 1.0 if kind == "next_step" else -1.0
         out = []
         for name, value in features.items():
             j = self.features.get(name)
             if j is not None:
-                out.append((name, float((self.coef[k, j] - self.coef[none, j]) * value)))
+                weight = (self.item_coef[j] + sign * self.kind_coef[j]) * value
+                out.append((name, float(weight)))
         return sorted(out, key=lambda x: -abs(x[1]))
 
 
-def fit_model(rows: list[dict[str, float]], labels: list[str], c: float = 0.5) -> ExtractionModel:
-    """Fit the model on feature dicts and their classes; deterministic for the same data."""
-    from sklearn.feature_extraction import DictVectorizer
+def _binary(x: Any, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
+    """Weights of an L2 logistic regression; a constant answer when y has one class."""
     from sklearn.linear_model import LogisticRegression
+
+    if len(set(y.tolist())) < 2:
+        return np.zeros(x.shape[1]), (30.0 if y.size and y[0] else -30.0)
+    clf = LogisticRegression(C=c, max_iter=2000)
+    clf.fit(x, y)
+    return clf.coef_[0], float(clf.intercept_[0])
+
+
+def fit_model(
+    rows: list[dict[str, float]],
+    labels: list[str],
+    c: float = 0.1,
+    c_kind: float = 0.5,
+) -> ExtractionModel:
+    """Fit both heads on feature dicts and their classes; deterministic for the same data."""
+    from sklearn.feature_extraction import DictVectorizer
 
     vectoriser = DictVectorizer(sort=True)
     x = vectoriser.fit_transform(rows)
-    y = np.array([CLASSES.index(label) for label in labels])
-    present = sorted(set(y.tolist()))
-    clf = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
-    clf.fit(x, y)
-    coef = np.zeros((len(CLASSES), x.shape[1]))
-    intercept = np.full(len(CLASSES), -30.0)  # a class never seen is never predicted
-    if len(present) == 2:  # binary fit: one row of weights for the second class
-        coef[present[1]] = clf.coef_[0]
-        intercept[present[0]], intercept[present[1]] = 0.0, clf.intercept_[0]
-    else:
-        for row, k in enumerate(clf.classes_):
-            coef[k] = clf.coef_[row]
-            intercept[k] = clf.intercept_[row]
+    is_item = np.array([label != "none" for label in labels])
+    item_coef, item_b = _binary(x, is_item, c)
+    positives = np.flatnonzero(is_item)
+    is_next = np.array([labels[i] == "next_step" for i in positives])
+    kind_coef, kind_b = _binary(x[positives], is_next, c_kind)
     names = vectoriser.get_feature_names_out().tolist()
-    coef, intercept = np.round(coef, _DECIMALS), np.round(intercept, _DECIMALS)
-    return ExtractionModel({n: j for j, n in enumerate(names)}, coef, intercept)
+    return ExtractionModel(
+        {n: j for j, n in enumerate(names)},
+        np.round(item_coef, _DECIMALS),
+        round(item_b, _DECIMALS),
+        np.round(kind_coef, _DECIMALS),
+        round(kind_b, _DECIMALS),
+    )
 
 
 def model_json(model: ExtractionModel) -> str:
@@ -95,9 +117,16 @@ def model_json(model: ExtractionModel) -> str:
     data = {
         "format_version": FORMAT_VERSION,
         "classes": list(CLASSES),
-        "intercept": [round(float(v), _DECIMALS) for v in model.intercept],
+        "heads": ["item", "next_step_vs_priority"],
+        "intercept": [
+            round(model.item_intercept, _DECIMALS),
+            round(model.kind_intercept, _DECIMALS),
+        ],
         "weights": {
-            name: [round(float(v), _DECIMALS) for v in model.coef[:, j]]
+            name: [
+                round(float(model.item_coef[j]), _DECIMALS),
+                round(float(model.kind_coef[j]), _DECIMALS),
+            ]
             for j, name in enumerate(names)
         },
     }
@@ -128,18 +157,26 @@ def load_model(folder: Path = DEFAULT_DIR) -> ExtractionModel | None:
         card = json.loads((folder / CARD_FILE).read_text("utf-8"))
         data = json.loads(raw)
     except (OSError, ValueError) as exc:
-        raise ModelError(f"cannot read the extraction model in {folder}: {exc}") from exc
+        raise ModelError(path, f"cannot read the extraction model: {exc}") from exc
     digest = hashlib.sha256(raw).hexdigest()
     if card.get("model_sha256") != digest:
         raise ModelError(
-            f"{path} does not match its card {CARD_FILE} (changed by hand?); "
-            "run `pipeline train` to make a new one"
+            path,
+            f"does not match its card {CARD_FILE} (changed by hand?)",
+            "Run `pipeline train` to make a new one.",
         )
     if data.get("format_version") != FORMAT_VERSION or data.get("classes") != list(CLASSES):
-        raise ModelError(f"{path} is of another format; run `pipeline train`")
+        raise ModelError(path, "is of another format", "Run `pipeline train`.")
     names = list(data["weights"])
-    coef = np.array([data["weights"][n] for n in names], dtype=float).T.reshape(len(CLASSES), -1)
-    intercept = np.array(data["intercept"], dtype=float)
-    if not all(math.isfinite(v) for v in intercept):
-        raise ModelError(f"{path} holds invalid numbers; run `pipeline train`")
-    return ExtractionModel({n: j for j, n in enumerate(names)}, coef, intercept, digest[:12])
+    weights = np.array([data["weights"][n] for n in names], dtype=float).reshape(len(names), 2)
+    intercept = [float(v) for v in data["intercept"]]
+    if len(intercept) != 2 or not all(math.isfinite(v) for v in [*intercept, *weights.flat]):
+        raise ModelError(path, "holds invalid numbers", "Run `pipeline train`.")
+    return ExtractionModel(
+        {n: j for j, n in enumerate(names)},
+        weights[:, 0],
+        intercept[0],
+        weights[:, 1],
+        intercept[1],
+        digest[:12],
+    )

@@ -27,6 +27,9 @@ _URL_RE = re.compile(r"(https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
 _YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
 _PAST_YEAR_END_RE = re.compile(r"[(,–—-]\s*(19|20)\d\d\)?\s*\.?$")
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_SUBJECT_FUTURE_RE = re.compile(
+    r"^\W*(it|they|he|she|il|elle|ils|elles)\s+(will|shall|va|vont|sera)\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,14 @@ def text_features(text: str) -> dict[str, float]:
         f["ends_with_year"] = 1.0
     if re.match(r"^\W*(we|nous|nosotros|our|notre|nos|nuestro)\b", text, re.I):
         f["first_person"] = 1.0
+    if re.match(
+        r"^\W*(it|they|he|she|il|elle|ils|elles)\s+(will|shall|va|vont|sera)\b", text, re.I
+    ):
+        f["subject_future"] = 1.0
+    if re.match(r"^\W*to\s+[a-z]+", text):
+        f["to_infinitive"] = 1.0  # "To share progress ...": a purpose or objective
+    if text[:1].islower():
+        f["starts_lower"] = 1.0
     digits = sum(ch.isdigit() for ch in text)
     if digits and digits / max(1, len(text)) > 0.15:
         f["mostly_digits"] = 1.0
@@ -188,6 +199,8 @@ def candidate_features(c: Candidate) -> dict[str, float]:
     if c.row_header:
         for name in word_classes(c.row_header):
             f[f"row:{name}"] = 1.0
+    for name in word_classes(" ".join(c.row_cells)):
+        f[f"rowcells:{name}"] = 1.0
     if c.section.stop:
         f["section_stop"] = 1.0
     if c.section.role:
@@ -197,4 +210,24 @@ def candidate_features(c: Candidate) -> dict[str, float]:
     f[f"group={'1' if size == 1 else '2-3' if size <= 3 else '4+'}"] = 1.0
     if c.section.country:
         f["has_country"] = 1.0
+    if headings and headings[-1].rstrip().endswith("?"):
+        f["h_question"] = 1.0
+    if c.block.text.lstrip().startswith(">"):
+        f["quoted"] = 1.0
+    # The rule vote in the candidate's setting: a cue-opened list is not a cue-opened sentence.
+    f[f"rule={c.rule_kind or 'none'}&unit={c.unit}"] = 1.0
+    # The nearest context speaks loudest: an adjacent lead-in, else the parent bullet, the
+    # column header, the sub-list label, the heading.
+    if c.lead_in and c.lead_gap <= 1:
+        near = c.lead_in
+    else:
+        near = c.parent or c.column or (c.labels[-1] if c.labels else None)
+        near = near or (headings[-1] if headings else None)
+    for name in word_classes(near):
+        f[f"near:{name}"] = 1.0
+    if headings:
+        for name in word_classes(headings[0]):
+            f[f"top:{name}"] = 1.0
+    for flag in c.doc_flags:
+        f[f"doc:{flag}"] = 1.0
     return f

@@ -8,7 +8,8 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.classify import classify_items, current_model_version
 from pipeline.config import Settings
-from pipeline.extract import sections_to_items
+from pipeline.extract import INSTALLED, sections_to_items
+from pipeline.extract_model import ExtractionModel
 from pipeline.models import Block, BlockKind, Document, DocumentInfo, DocumentResult
 from pipeline.parse import parse_file
 from pipeline.segment import document_to_sections
@@ -18,12 +19,17 @@ def document_info(doc: Document) -> DocumentInfo:
     return DocumentInfo.model_validate(doc.model_dump(exclude={"blocks"}))
 
 
-def document_to_result(doc: Document, timings: dict[str, float] | None = None) -> DocumentResult:
-    """Segment, extract and label the items of a parsed document."""
+def document_to_result(
+    doc: Document,
+    timings: dict[str, float] | None = None,
+    extraction_model: ExtractionModel | str | None = INSTALLED,
+) -> DocumentResult:
+    """Segment, extract and label the items of a parsed document (`extraction_model`: see
+    `sections_to_items`; None lets the cue rules decide alone)."""
     clock = _Clock(timings)
     sections = document_to_sections(doc)
     clock.lap("segment")
-    items = sections_to_items(doc, sections)
+    items = sections_to_items(doc, sections, extraction_model)
     clock.lap("extract")
     items = classify_items(items)
     clock.lap("classify")

@@ -26,6 +26,7 @@ _ROMAN_RE = re.compile(r"^\s*[IVXLC]+\.\s", re.I)
 _NUMBER_RE = re.compile(r"^\s*((?:\d+\.)*\d+)\.?\s")
 
 TOP_LEVEL = 0
+_NATIONAL_RE = re.compile(r"\b(national|nationale|nacional|country|pays|país|pais)\b", re.I)
 
 
 def _heading_rank(block: Block) -> int:
@@ -130,10 +131,12 @@ def document_country(doc: Document) -> CountryMention | None:
         mention = single_country(first)
         if mention:
             return mention
+    national = bool(first and _NATIONAL_RE.search(first))
     for block in doc.blocks[1:4]:
         if len(block.text.split()) <= 12:
             mention = single_country(block.text)
-            if mention and not is_capital(mention.text):
+            # A capital names the venue; it names the country only of a national document.
+            if mention and (national or not is_capital(mention.text)):
                 return mention
     counts: Counter[str] = Counter()
     first_seen: dict[str, CountryMention] = {}

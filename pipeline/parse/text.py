@@ -75,10 +75,36 @@ def _looks_like_heading(text: str) -> bool:
     )
 
 
+def _plain_table_extent(lines: list[str], start: int) -> int:
+    """End (exclusive) of a plain-text table at `start`: two or more consecutive lines cut into
+    the same number (two or more) of cells by ' | ', as tables copied from a web page or
+    flattened by a converter look; `start` when there is none."""
+    width = len(lines[start].split(" | ")) if " | " in lines[start] else 0
+    end = start
+    while end < len(lines) and width >= 2 and len(lines[end].split(" | ")) == width:
+        end += 1
+    return end if end - start >= 2 else start
+
+
 def text_blocks(lines: list[str], page: int) -> list[Block]:
-    """Plain text: one block per line, headings by shape, flattened inline lists split."""
+    """Plain text: one block per line, headings by shape, flattened inline lists split, and
+    ' | ' tables (a cell's ' / ' separates its paragraphs)."""
     blocks: list[Block] = []
+    tables = 0
+    skip_to = 0
     for i, raw in enumerate(lines):
+        if i < skip_to:
+            continue
+        table_end = _plain_table_extent(lines, i)
+        if table_end > i:
+            tables += 1
+            rows = [
+                [c.strip().replace(" / ", "<br>") for c in x.split(" | ")]
+                for x in lines[i:table_end]
+            ]
+            blocks.extend(_table_blocks(rows, page, f"p{page}-t{tables}"))
+            skip_to = table_end
+            continue
         line = _DROP_CAP_RE.sub(r"\1\2", clean_space(raw))
         if not line:
             continue
@@ -188,7 +214,8 @@ def markdown_blocks(lines: list[str], page: int) -> list[Block]:
         if table_end > i:
             flush_para()
             table_count += 1
-            blocks.extend(_table_blocks(lines[i:table_end], page, f"p{page}-t{table_count}"))
+            rows = [_split_row(x) for x in lines[i:table_end] if not _TABLE_SEP_RE.match(x)]
+            blocks.extend(_table_blocks(rows, page, f"p{page}-t{table_count}"))
             i = table_end
             continue
         marker, rest = split_marker(_ESCAPE_RE.sub(r"\1", line))
@@ -247,8 +274,8 @@ def _table_extent(lines: list[str], start: int) -> int:
     return start
 
 
-def _table_blocks(lines: list[str], page: int, table_id: str) -> list[Block]:
-    rows = [_split_row(x) for x in lines if not _TABLE_SEP_RE.match(x)]
+def _table_blocks(rows: list[list[str]], page: int, table_id: str) -> list[Block]:
+    """Cells of a table given as rows of cell texts; the first row is the header."""
     header = [strip_inline(c)[0] for c in rows[0]]
     blocks = [
         Block(

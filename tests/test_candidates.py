@@ -1,0 +1,199 @@
+"""Candidates, their features, the extraction model and its leave-one-family-out evaluation."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.candidates import sections_to_candidates
+from pipeline.countries import find_countries
+from pipeline.errors import ModelError
+from pipeline.explain import explain_file
+from pipeline.extract import decide, decisions_to_items, describe_feature
+from pipeline.extract_model import fit_model, load_model, save_model
+from pipeline.features import candidate_features
+from pipeline.parse import parse_file
+from pipeline.segment import document_to_sections
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+
+
+def _candidates(tmp_path: Path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    doc = parse_file(path)
+    return doc, sections_to_candidates(doc, document_to_sections(doc))
+
+
+def test_inline_lists_and_commitments_become_one_candidate_per_action(tmp_path: Path) -> None:
+    _, cands = _candidates(
+        tmp_path,
+        "mail.txt",
+        "Dear colleagues,\n\n"
+        "The plan covers: a hotline for victims, training for judges and a joint data system.\n"
+        "The Ministry undertakes to review the contract of domestic workers, and it commits to "
+        "extend social insurance to domestic workers.\n",
+    )
+    by_unit = {}
+    for c in cands:
+        by_unit.setdefault(c.unit, []).append(c.item.text)
+    assert by_unit["inline"] == [
+        "a hotline for victims",
+        "training for judges",
+        "a joint data system",
+    ]
+    assert by_unit["commitment"] == [
+        "review the contract of domestic workers",
+        "extend social insurance to domestic workers",
+    ]
+    inline = next(c for c in cands if c.unit == "inline")
+    assert inline.lead_in == "The plan covers:" and inline.group_size == 3
+
+
+def test_context_of_list_items_and_table_cells(tmp_path: Path) -> None:
+    _, cands = _candidates(
+        tmp_path,
+        "plan.md",
+        "# Work plan\n\nThe committee will concentrate on the results below:\n\n"
+        "- Child labour:\n  - Adopt the hazardous work list\n  - Train inspectors\n\n"
+        "| Activity | Lead | Status |\n|---|---|---|\n| Map brick kilns | Ministry | Done |\n",
+    )
+    adopt = next(c for c in cands if c.item.text == "Adopt the hazardous work list")
+    assert adopt.lead_in == "The committee will concentrate on the results below:"
+    assert adopt.parent == "Child labour:" and adopt.section.heading_path == ["Work plan"]
+    kiln = next(c for c in cands if c.item.text == "Map brick kilns")
+    assert kiln.column == "Activity" and kiln.row_cells == ["Ministry", "Done"]
+    features = candidate_features(kiln)
+    assert features["rowcells:progress"] == 1.0 and features["unit=table_cell"] == 1.0
+    assert candidate_features(adopt)["lead:commit"] == 1.0
+
+
+def test_plain_text_pipe_tables_give_one_cell_block_per_paragraph(tmp_path: Path) -> None:
+    doc, _ = _candidates(
+        tmp_path,
+        "roadmap.txt",
+        "Activities\n\nAction | Lead | By when\n"
+        "Train 50 inspectors / Publish the list | Ministry | 2025\n"
+        "Open a shelter | NGO | 2026\n",
+    )
+    cells = [b for b in doc.blocks if b.table and not b.table.is_header and b.table.col == 0]
+    assert [b.text for b in cells] == ["Train 50 inspectors", "Publish the list", "Open a shelter"]
+    assert {b.table.header for b in cells if b.table} == {"Action"}
+
+
+def test_model_round_trip_is_exact_and_refuses_a_changed_file(tmp_path: Path) -> None:
+    rows = [{"opens_verb": 1.0, "lead:next": 1.0}, {"past": 1.0}, {"lead:plan": 1.0}] * 5
+    labels = ["next_step", "none", "priority"] * 5
+    model = fit_model(rows, labels, c=1.0)
+    save_model(model, tmp_path, {"note": "test"})
+    loaded = load_model(tmp_path)
+    assert loaded is not None
+    for row in rows[:3]:
+        assert loaded.predict_proba(row).tolist() == pytest.approx(model.predict_proba(row))
+    assert (
+        loaded.predict_proba(rows[0]).argmax() == 2 and loaded.predict_proba(rows[1]).argmax() == 0
+    )
+    # The same data gives the same bytes.
+    first = (tmp_path / "extractor.json").read_bytes()
+    save_model(fit_model(rows, labels, c=1.0), tmp_path, {"note": "test"})
+    assert (tmp_path / "extractor.json").read_bytes() == first
+    data = json.loads(first)
+    data["intercept"][0] += 1.0
+    (tmp_path / "extractor.json").write_text(json.dumps(data), encoding="utf-8")
+    load_model.cache_clear()
+    with pytest.raises(ModelError, match="does not match its card"):
+        load_model(tmp_path)
+    load_model.cache_clear()
+
+
+def test_siblings_are_decided_together_and_items_carry_evidence(tmp_path: Path) -> None:
+    _, cands = _candidates(
+        tmp_path,
+        "note.md",
+        "# Next steps\n\n- Draft the terms of reference\n- Convene the committee in May\n"
+        "- Publish the roadmap online\n",
+    )
+    model = load_model()
+    assert model is not None
+    decisions = decide(cands, model)
+    kinds = {d.candidate.item.text: d.kind for d in decisions}
+    assert set(kinds.values()) == {"next_step"}
+    items = decisions_to_items(decisions)
+    assert items and all(i.extraction and i.extraction.reasons for i in items)
+    assert not any("=" in r.split(" (")[0] for i in items for r in i.extraction.reasons)
+
+
+def test_feature_names_read_as_words() -> None:
+    assert describe_feature("lead:next") == "lead-in speaks of next steps or follow-up"
+    assert describe_feature("h_cue=stop") == "heading is a 'stop' cue"
+    assert describe_feature("opens_verb") == "opens with an action verb"
+
+
+def test_explain_lists_rejected_candidates_with_reasons() -> None:
+    text = explain_file(CORPUS / "docs" / "regional_note.md")
+    assert "[not an item]" in text and "[PRIORITY]" in text and "[NEXT_STEP]" in text
+    assert "lead-in:" in text and "    - " in text
+
+
+def test_french_and_spanish_country_names_and_the_word_reunion() -> None:
+    assert [m.code for m in find_countries("Cameroun, Bénin et Panamá")] == ["CMR", "BEN", "PAN"]
+    assert find_countries("la réunion du Groupe de coordination") == []
+
+
+def test_a_regional_heading_after_a_country_gives_no_country(tmp_path: Path) -> None:
+    _, cands = _candidates(
+        tmp_path,
+        "gcg.md",
+        "# Meeting report\n\n## Zambia\n\nNext steps:\n\n- Validate the roadmap\n\n"
+        "## Southern Africa: regional follow-up\n\n- Hold a regional meeting on migration\n",
+    )
+    by_text = {c.item.text: c.item.country for c in cands}
+    assert by_text["Validate the roadmap"] == "ZMB"
+    assert by_text["Hold a regional meeting on migration"] is None
+
+
+def _mini_corpus(tmp_path: Path, stems: list[str]) -> Path:
+    gold, docs = tmp_path / "gold", tmp_path / "docs"
+    gold.mkdir()
+    docs.mkdir()
+    for stem in stems:
+        shutil.copy(CORPUS / "gold" / f"{stem}.json", gold)
+        for path in (CORPUS / "docs").glob(f"{stem}.*"):
+            shutil.copy(path, docs)
+    return gold
+
+
+def test_leave_one_family_out_never_trains_on_the_family_it_scores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.extract_train as et
+
+    gold = _mini_corpus(tmp_path, ["regional_note", "gcg_meeting_minutes", "faq_pathfinder_en"])
+    seen: list[set[str]] = []
+    real_fit = et.fit_on
+
+    def spy(sources, *args, **kwargs):
+        seen.append({s.family for s in sources})
+        return real_fit(sources, *args, **kwargs)
+
+    monkeypatch.setattr(et, "fit_on", spy)
+    folds = et.cross_validate_folder(gold)
+    assert [f.family for f in folds] == ["brief", "faq", "gcg_report"]
+    for fold, families in zip(folds, seen, strict=True):
+        assert fold.family not in families and families
+    table = et.format_cv(folds)
+    assert "brief" in table and "ALL (micro)" in table
+
+
+def test_the_installed_model_was_trained_on_the_corpus_as_it_is() -> None:
+    """Change a corpus document or gold file, and this fails until `pipeline train` is run."""
+    from pipeline.extract_train import data_hash, load_sources
+
+    card = json.loads((ROOT / "models" / "extractor_card.json").read_text("utf-8"))
+    assert card["data_sha256"] == data_hash(load_sources(CORPUS / "gold"))
+    assert set(card["cv_leave_one_family_out"]) == set(card["families"])
+    assert len(card["families"]) >= 12
