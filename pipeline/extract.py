@@ -26,7 +26,7 @@ from pipeline.models import Document, ExtractionEvidence, Item, ItemKind, Sectio
 SIBLING_WEIGHT = 0.5
 THRESHOLD = 0.5  # P(priority) + P(next_step) needed to take a candidate
 # A candidate the cue rules take stays an item unless the model is this sure it is not one.
-RULE_VETO = 0.8
+RULE_VETO = 0.7
 _ONLY_LINK_RE = re.compile(r"^\W*((https?://|www\.)\S+|\S+@\S+\.\w+)\W*$", re.I)
 
 _PLACES = {
@@ -44,8 +44,7 @@ _PLACES = {
     "t": "its own words",
 }
 _CLASSES = {
-    "plan": "plans or priorities",
-    "commit": "commitments",
+    "plan": "plans, priorities or commitments",
     "next": "next steps or follow-up",
     "progress": "results or progress",
     "background": "background",
@@ -72,6 +71,8 @@ _FORMS = {
     "has_url": "holds a link",
     "question": "is a question",
     "ends_with_year": "ends with a year (a dated result)",
+    "has_deadline": "states a deadline",
+    "future_early": "says what will be done",
     "first_person": "speaks in the first person",
     "subject_future": "says what someone will do",
     "to_infinitive": "opens with 'To …' (a purpose)",
@@ -115,7 +116,11 @@ def describe_feature(name: str) -> str:
         ] + f" {value}"
     if ":" in name:
         place, cls = name.split(":", 1)
-        return f"{_PLACES.get(place, place)} speaks of {_CLASSES.get(cls, cls)}"
+        cls, _, form = cls.partition("&")
+        said = f"{_PLACES.get(place, place)} speaks of {_CLASSES.get(cls, cls)}"
+        if form.startswith("unit="):
+            return said + f", and it is {describe_feature(form)}"
+        return said + (f", and it {describe_feature(form)}" if form else "")
     return _FORMS.get(name, name.replace("_", " "))
 
 

@@ -86,6 +86,43 @@ def _binary(x: Any, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
     return clf.coef_[0], float(clf.intercept_[0])
 
 
+# The kind head reads where a candidate sits and what it says about time, not its shape: a
+# list item that opens with a verb is as likely a priority as a next step.
+KIND_FEATURE_PREFIXES = (
+    "h:",
+    "h_up:",
+    "lead:",
+    "near:",
+    "parent:",
+    "label:",
+    "col:",
+    "row:",
+    "rowcells:",
+    "top:",
+    "t:",
+    "h_cue=",
+    "lead_cue=",
+    "parent_cue=",
+    "label_cue=",
+    "col_cue=",
+    "col_role=",
+    "section_role=",
+    "rule=",
+    "future",
+    "past",
+    "has_year",
+    "has_deadline",
+    "subject_future",
+    "first_person",
+    "doc:",
+)
+
+
+def kind_features(features: dict[str, float]) -> dict[str, float]:
+    """The features the kind head is trained on."""
+    return {k: v for k, v in features.items() if k.startswith(KIND_FEATURE_PREFIXES)}
+
+
 def fit_model(
     rows: list[dict[str, float]],
     labels: list[str],
@@ -101,7 +138,8 @@ def fit_model(
     item_coef, item_b = _binary(x, is_item, c)
     positives = np.flatnonzero(is_item)
     is_next = np.array([labels[i] == "next_step" for i in positives])
-    kind_coef, kind_b = _binary(x[positives], is_next, c_kind)
+    x_kind = vectoriser.transform([kind_features(rows[i]) for i in positives])
+    kind_coef, kind_b = _binary(x_kind, is_next, c_kind)
     names = vectoriser.get_feature_names_out().tolist()
     return ExtractionModel(
         {n: j for j, n in enumerate(names)},

@@ -33,7 +33,7 @@ from pipeline.segment import document_to_sections
 
 DEFAULT_GOLD_DIR = Path(__file__).resolve().parents[1] / "corpus" / "gold"
 C_VALUE = 0.1
-C_KIND = 0.5
+C_KIND = 0.1
 
 
 @dataclass

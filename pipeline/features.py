@@ -21,6 +21,7 @@ from importlib import resources
 
 from pipeline.candidates import Candidate
 from pipeline.cues import column_role, heading_cue, line_cue
+from pipeline.deadlines import find_deadline
 from pipeline.itemtext import opens_with_action
 
 _URL_RE = re.compile(r"(https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
@@ -40,6 +41,7 @@ class Lexicon:
     reporting: tuple[str, ...]
     nominal_suffixes: tuple[str, ...]
     nominal_links: frozenset[str]
+    future_suffixes: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +60,7 @@ def lexicon() -> Lexicon:
         reporting=entries(data["reporting"]),
         nominal_suffixes=tuple(data["nominal_suffixes"]),
         nominal_links=frozenset(data["nominal_links"]),
+        future_suffixes=tuple(data["future_suffixes"]["fr"] + data["future_suffixes"]["es"]),
     )
 
 
@@ -96,6 +99,15 @@ def _opens_nominal(text: str, lex: Lexicon) -> bool:
     return first.endswith(lex.nominal_suffixes) and len(first) > 5 and words[1] in lex.nominal_links
 
 
+def _future_early(text: str, lex: Lexicon) -> bool:
+    """A future verb among the first eight words: 'The Ministry will convene ...', 'Le
+    ministère finalisera ...', 'Se lanzará ...' (what someone will do, said as a sentence)."""
+    words = _WORD_RE.findall(text.lower())[:8]
+    if any(w in ("will", "shall") for w in words):
+        return True
+    return any(len(w) >= 6 and w.endswith(lex.future_suffixes) for w in words)
+
+
 def text_features(text: str) -> dict[str, float]:
     """Features of a candidate's own words."""
     lex = lexicon()
@@ -125,12 +137,16 @@ def text_features(text: str) -> dict[str, float]:
         f["opens_nominal"] = 1.0
     if _has(padded, lex.future):
         f["future"] = 1.0
+    if _future_early(text, lex):
+        f["future_early"] = 1.0
     if _has(padded, lex.past):
         f["past"] = 1.0
     if _has(padded, lex.reporting):
         f["reporting"] = 1.0
     if _YEAR_RE.search(text):
         f["has_year"] = 1.0
+    if find_deadline(text) is not None:
+        f["has_deadline"] = 1.0
     if _PAST_YEAR_END_RE.search(stripped):
         f["ends_with_year"] = 1.0
     if re.match(r"^\W*(we|nous|nosotros|our|notre|nos|nuestro)\b", text, re.I):
@@ -223,8 +239,19 @@ def candidate_features(c: Candidate) -> dict[str, float]:
     else:
         near = c.parent or c.column or (c.labels[-1] if c.labels else None)
         near = near or (headings[-1] if headings else None)
+    forms = [
+        k
+        for k in (
+            "opens_verb", "opens_nominal", "future_early", "past", "has_deadline",
+            "to_infinitive", "starts_lower", "first_person", "reporting", "label_shape",
+        )
+        if k in f
+    ]
+    forms.append(f"unit={c.unit}")
     for name in word_classes(near):
         f[f"near:{name}"] = 1.0
+        for form in forms:  # "a future sentence under a follow-up label" is not "a future
+            f[f"near:{name}&{form}"] = 1.0  # sentence under an impact heading"
     if headings:
         for name in word_classes(headings[0]):
             f[f"top:{name}"] = 1.0

@@ -16,7 +16,7 @@ import spacy
 from spacy.language import Language
 
 from pipeline.actors import find_actors
-from pipeline.countries import country_name, single_country
+from pipeline.countries import country_name, is_capital, single_country
 from pipeline.cues import normalise
 from pipeline.deadlines import find_deadline
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Provenance, Section
@@ -169,8 +169,11 @@ class ItemBuilder:
         if prefix_country:
             country = prefix_country
         elif country is None:
+            # An item of a global section that opens by naming a country ("Nepal to adopt
+            # ...") is that country's; one named in passing, or a city, moves nothing.
             mention = single_country(text)
-            country = mention.code if mention else None
+            if mention and mention.start <= 3 and not is_capital(mention.text):
+                country = mention.code
         start = block.text.find(text)
         span = (start, start + len(text)) if start >= 0 else None
         return Item(

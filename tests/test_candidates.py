@@ -69,7 +69,7 @@ def test_context_of_list_items_and_table_cells(tmp_path: Path) -> None:
     assert kiln.column == "Activity" and kiln.row_cells == ["Ministry", "Done"]
     features = candidate_features(kiln)
     assert features["rowcells:progress"] == 1.0 and features["unit=table_cell"] == 1.0
-    assert candidate_features(adopt)["lead:commit"] == 1.0
+    assert candidate_features(adopt)["lead:plan"] == 1.0
 
 
 def test_plain_text_pipe_tables_give_one_cell_block_per_paragraph(tmp_path: Path) -> None:
