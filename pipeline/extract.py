@@ -4,22 +4,26 @@ Every candidate (`pipeline.candidates`) is scored by the extraction model
 (`pipeline.extract_model`) on its features (`pipeline.features`): P(priority), P(next_step),
 P(not an item). Siblings are decided together: a candidate's probabilities are blended with
 the mean of its list, column or paragraph, so that a list is not half taken. A few rules are
-certain enough to override the model (a line that is only a URL or an e-mail address is never
-an item). Without an installed model the cue rules decide alone, as before the model existed.
+certain enough to override the model: a line that is only a URL or an e-mail address is never
+an item, and a document that never names the field (`vocab/domain.json`) gives none. Without
+an installed model the cue rules decide alone, as before the model existed.
 Each item carries the evidence that made it an item: its score, lead-in and strongest features.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
 from pipeline.candidates import Candidate, sections_to_candidates
 from pipeline.cues import normalise
 from pipeline.extract_model import CLASSES, ExtractionModel, load_model
-from pipeline.features import candidate_features
+from pipeline.features import candidate_features, fold
 from pipeline.itemtext import attach_deadlines_and_actors
 from pipeline.models import Document, ExtractionEvidence, Item, ItemKind, Section
 
@@ -205,6 +209,23 @@ def decisions_to_items(decisions: list[Decision]) -> list[Item]:
 INSTALLED = "installed"
 
 
+@lru_cache(maxsize=1)
+def _domain_terms() -> tuple[str, ...]:
+    path = resources.files("pipeline.vocab").joinpath("domain.json")
+    return tuple(" " + fold(t).strip() for t in json.loads(path.read_text("utf-8"))["terms"])
+
+
+def about_the_field(doc: Document) -> bool:
+    """True when the document names the field at least once (child labour, trafficking,
+    Alliance 8.7 ...): a document that never does holds no priorities of the field."""
+    terms = _domain_terms()
+    for block in doc.blocks:
+        padded = fold(block.text)
+        if any(term in padded for term in terms):
+            return True
+    return False
+
+
 def sections_to_items(
     doc: Document, sections: list[Section], model: ExtractionModel | str | None = INSTALLED
 ) -> list[Item]:
@@ -212,5 +233,7 @@ def sections_to_items(
     None lets the cue rules decide alone."""
     if isinstance(model, str):
         model = load_model()
+    if not about_the_field(doc):
+        return []
     candidates = sections_to_candidates(doc, sections)
     return decisions_to_items(decide(candidates, model))

@@ -197,3 +197,38 @@ def test_the_installed_model_was_trained_on_the_corpus_as_it_is() -> None:
     assert card["data_sha256"] == data_hash(load_sources(CORPUS / "gold"))
     assert set(card["cv_leave_one_family_out"]) == set(card["families"])
     assert len(card["families"]) >= 12
+
+
+def test_a_document_that_never_names_the_field_gives_no_items(tmp_path: Path) -> None:
+    text = "# Next steps\n\n- Submit the form before April\n- Attach the schedule of income\n"
+    path = tmp_path / "tax.md"
+    path.write_text(text, encoding="utf-8")
+    from pipeline.process import process_file
+
+    assert process_file(path).items == []
+    path.write_text(text + "- Train labour inspectors on child labour\n", encoding="utf-8")
+    assert len(process_file(path).items) == 3
+
+
+WILD = ROOT.parent / "shared" / "wild"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not WILD.is_dir(), reason="../shared/wild is absent")
+def test_unrelated_real_files_give_at_most_one_item_per_hundred_files() -> None:
+    from pipeline.errors import PipelineError
+    from pipeline.process import process_file
+
+    files = sorted(
+        p
+        for p in WILD.rglob("*")
+        if p.is_file() and p.suffix.lower() in {".pdf", ".pptx", ".docx", ".txt", ".md"}
+    )
+    items = 0
+    for path in files:
+        try:
+            items += len(process_file(path).items)
+        except PipelineError:
+            continue
+    assert len(files) > 100
+    assert items <= len(files) / 100, items
