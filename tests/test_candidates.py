@@ -232,3 +232,51 @@ def test_unrelated_real_files_give_at_most_one_item_per_hundred_files() -> None:
             continue
     assert len(files) > 100
     assert items <= len(files) / 100, items
+
+
+def test_corrections_teach_the_extractor_negatives_and_positives(tmp_path: Path) -> None:
+    """'Not an item' turns a gold positive into a negative; a kind set on a line the gold
+    leaves out (an item the analyst added) turns it into a positive; for a document outside
+    the training set, the corrected candidates become extra training rows."""
+    from pipeline.corrections import Correction, save_corrections, text_hash
+    from pipeline.extract_train import correction_rows, load_sources
+
+    gold = _mini_corpus(tmp_path, ["regional_note"])
+    sources = load_sources(gold)
+    note = sources[0]
+    positive = next(c for c, lab in zip(note.candidates, note.labels, strict=True) if lab != "none")
+    negative = next(
+        c
+        for c, lab in zip(note.candidates, note.labels, strict=True)
+        if lab == "none" and c.unit in ("list_item", "sentence", "paragraph")
+    )
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "memo.md").write_text(
+        "# Follow-up\n\n- Convene the child labour committee in May\n", encoding="utf-8"
+    )
+
+    def correction(text: str, source: str, **fields) -> Correction:
+        return Correction(
+            item_id="x" * 16,
+            text_hash=text_hash(text),
+            source=source,
+            text=text,
+            reviewer="analyst",
+            date="2026-12-01",
+            **fields,
+        )
+
+    path = tmp_path / "corrections.jsonl"
+    save_corrections(
+        path,
+        [
+            correction(positive.item.text, "regional_note.md", not_an_item=True),
+            correction(negative.item.text, "regional_note.md", kind="next_step"),
+            correction("Convene the child labour committee in May", "memo.md", kind="next_step"),
+        ],
+    )
+    feats, labels = correction_rows(path, sources, outside)
+    assert note.labels[note.candidates.index(positive)] == "none"
+    assert note.labels[note.candidates.index(negative)] == "next_step"
+    assert labels == ["next_step"] and feats[0]["unit=list_item"] == 1.0
