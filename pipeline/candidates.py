@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from pipeline.countries import single_country
 from pipeline.cues import normalise
 from pipeline.itemtext import ItemBuilder, opens_with_action, split_clauses, split_sentences
+from pipeline.lexicon import lexicon
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Section
 from pipeline.rules_extract import rule_items
 
@@ -29,6 +30,7 @@ _INLINE_SPLIT_RE = re.compile(
     re.I,
 )
 _MAX_INLINE_ELEMENT_WORDS = 14
+_LAST_AND_RE = re.compile(r"\s(?:and|et|y|e|as well as|así como|ainsi\squ(?:e\s|['’]))\s*", re.I)
 # "... undertakes to A, and it commits to B": the infinitive clauses are the commitments.
 _COMMIT_RE = re.compile(
     r"\b(?:undertakes?|commits?|pledges?|promises?|(?:is|are) committed|resolves?)\s+to\s+"
@@ -195,6 +197,7 @@ def _section_candidates(
         unit = "paragraph" if len(sentences) == 1 and not label else "sentence"
         part_no = 0
         for sentence in sentences:
+            sentence = _reported_clause(sentence)
             clauses = _commitments(sentence)
             if clauses:
                 for clause in clauses:
@@ -298,6 +301,15 @@ def _split_label(text: str) -> tuple[str | None, str]:
     return label, rest
 
 
+def _reported_clause(sentence: str) -> str:
+    """'The Minister announced that the Ministry will extend ...' -> 'the Ministry will extend
+    ...': what someone said will be done, without the reporting."""
+    match = lexicon().reported.search(sentence)
+    if match and len(sentence[match.end() :].split()) >= 4:
+        return sentence[match.end() :]
+    return sentence
+
+
 def _commitments(sentence: str) -> list[str]:
     """'The Ministry undertakes to A, and it commits to B.' -> ['A', 'B']; [] without a
     commitment verb followed by 'to'."""
@@ -311,9 +323,11 @@ def _commitments(sentence: str) -> list[str]:
 
 def _inline_list(sentence: str) -> tuple[str, list[str]]:
     """'The plan covers: a hotline, training for judges and a data system.' -> the head and
-    three elements; nothing when the part after the colon is not a short list."""
+    three elements; nothing when the part after the colon is not a short list. Without a
+    colon, a list of three or more noun phrases that close the sentence ('The plenary retained
+    a hotline, training for judges and a data system.') is cut the same way."""
     if ":" not in sentence:
-        return "", []
+        return _colonless_list(sentence)
     head, _, tail = sentence.partition(":")
     if len(head.split()) < 2 or re.search(r"https?$|\d$", head.strip()):
         return "", []
@@ -324,6 +338,40 @@ def _inline_list(sentence: str) -> tuple[str, list[str]]:
     ):
         return "", []
     return head.strip() + ":", elements
+
+
+def _opens_phrase(text: str) -> bool:
+    first = re.split(r"[\s'’]", text.strip().lower(), maxsplit=1)[0]
+    return first in lexicon().determiners
+
+
+def _colonless_list(sentence: str) -> tuple[str, list[str]]:
+    parts = [p.strip() for p in re.split(r"[,;]\s+", sentence.strip().rstrip(".;")) if p.strip()]
+    if len(parts) < 2:
+        return "", []
+    # The last comma part ends with "... and <phrase>": cut at the last such conjunction.
+    last = parts[-1]
+    cuts = [m for m in _LAST_AND_RE.finditer(last) if _opens_phrase(last[m.end() :])]
+    if cuts:
+        parts[-1:] = [last[: cuts[-1].start()], last[cuts[-1].end() :]]
+    elif re.match(r"(?:and|et|y)\s", last, re.I):
+        parts[-1] = re.sub(r"^(?:and|et|y)\s+", "", last, flags=re.I)
+    rest = [p.strip() for p in parts[1:]]
+    if len(rest) < 2 or any(
+        not (2 <= len(e.split()) <= _MAX_INLINE_ELEMENT_WORDS) or not _opens_phrase(e) for e in rest
+    ):
+        return "", []
+    # The first element starts at the determiner of the first part whose phrase is closest
+    # in length to the others.
+    words = parts[0].split()
+    typical = sorted(len(e.split()) for e in rest)[len(rest) // 2]
+    starts = [n for n, w in enumerate(words) if n >= 2 and _opens_phrase(w)]
+    if not starts:
+        return "", []
+    start = min(starts, key=lambda n: abs((len(words) - n) - typical))
+    if len(words) - start < 2:
+        return "", []
+    return " ".join(words[:start]), [" ".join(words[start:]), *rest]
 
 
 def _attach_rule_votes(doc: Document, sections: list[Section], candidates: list[Candidate]) -> None:

@@ -23,8 +23,9 @@ import numpy as np
 from pipeline.candidates import Candidate, sections_to_candidates
 from pipeline.cues import normalise
 from pipeline.extract_model import CLASSES, ExtractionModel, load_model
-from pipeline.features import candidate_features, fold
+from pipeline.features import candidate_features
 from pipeline.itemtext import attach_deadlines_and_actors
+from pipeline.lexicon import fold
 from pipeline.models import Document, ExtractionEvidence, Item, ItemKind, Section
 
 SIBLING_WEIGHT = 0.5

@@ -12,17 +12,13 @@ Features are plain strings with a value (1.0 for presence), ready for a linear m
 
 from __future__ import annotations
 
-import json
 import re
-import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 from pipeline.candidates import Candidate
 from pipeline.cues import column_role, heading_cue, line_cue
 from pipeline.deadlines import find_deadline
 from pipeline.itemtext import opens_with_action
+from pipeline.lexicon import Lexicon, fold, lexicon
 
 _URL_RE = re.compile(r"(https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
 _YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
@@ -31,44 +27,6 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 _SUBJECT_FUTURE_RE = re.compile(
     r"^\W*(it|they|he|she|il|elle|ils|elles)\s+(will|shall|va|vont|sera)\b", re.I
 )
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    classes: dict[str, tuple[str, ...]]
-    future: tuple[str, ...]
-    past: tuple[str, ...]
-    reporting: tuple[str, ...]
-    nominal_suffixes: tuple[str, ...]
-    nominal_links: frozenset[str]
-    future_suffixes: tuple[str, ...]
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    path = resources.files("pipeline.vocab").joinpath("extraction_lexicon.json")
-    data = json.loads(path.read_text("utf-8"))
-
-    def entries(values: list[str]) -> tuple[str, ...]:
-        padded = {" " + fold(v).strip() + (" " if v.endswith(" ") else "") for v in values}
-        return tuple(sorted(padded))
-
-    return Lexicon(
-        classes={name: entries(values) for name, values in data["classes"].items()},
-        future=entries(data["future"]),
-        past=entries(data["past"]),
-        reporting=entries(data["reporting"]),
-        nominal_suffixes=tuple(data["nominal_suffixes"]),
-        nominal_links=frozenset(data["nominal_links"]),
-        future_suffixes=tuple(data["future_suffixes"]["fr"] + data["future_suffixes"]["es"]),
-    )
-
-
-def fold(text: str) -> str:
-    """Lower case, accents removed, every run of non-alphanumerics one space, padded."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " " + re.sub(r"[^a-z0-9]+", " ", text).strip() + " "
 
 
 def _has(padded: str, entries: tuple[str, ...]) -> bool:
@@ -242,8 +200,16 @@ def candidate_features(c: Candidate) -> dict[str, float]:
     forms = [
         k
         for k in (
-            "opens_verb", "opens_nominal", "future_early", "past", "has_deadline",
-            "to_infinitive", "starts_lower", "first_person", "reporting", "label_shape",
+            "opens_verb",
+            "opens_nominal",
+            "future_early",
+            "past",
+            "has_deadline",
+            "to_infinitive",
+            "starts_lower",
+            "first_person",
+            "reporting",
+            "label_shape",
         )
         if k in f
     ]

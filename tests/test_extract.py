@@ -162,7 +162,7 @@ def test_plain_paragraphs_in_a_text_box_are_items_and_slide_titles_reset_country
         Block(kind=BlockKind.title, text="TUNISIA", page=1),
         Block(
             kind=BlockKind.paragraph,
-            text="The validation workshop (May 2021) agreed on the following priority areas:",
+            text="The child labour workshop (May 2021) agreed on the following priority areas:",
             page=1,
         ),
         Block(
