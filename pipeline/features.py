@@ -85,10 +85,11 @@ def text_features(text: str) -> dict[str, float]:
     letters = [ch for ch in text if ch.isalpha()]
     if letters and sum(ch.isupper() for ch in letters) / len(letters) > 0.8 and len(letters) > 3:
         f["all_caps"] = 1.0
-    if len(words) <= 6 and not stripped.endswith("."):
-        caps = sum(1 for w in words if w[:1].isupper())
-        if caps >= max(1, len(words) - 1):
-            f["label_shape"] = 1.0
+    alpha = [w for w in words if w[:1].isalpha()]
+    if len(words) <= 6 and alpha and not stripped.endswith("."):
+        caps = sum(1 for w in alpha if w[:1].isupper())
+        if caps >= max(1, len(alpha) - 1):
+            f["label_shape"] = 1.0  # "Funding", "Pillar B — Prevention", "Axe 1 — Protection"
     if opens_with_action(text):
         f["opens_verb"] = 1.0
     if _opens_nominal(text, lex):
