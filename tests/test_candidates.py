@@ -280,3 +280,16 @@ def test_corrections_teach_the_extractor_negatives_and_positives(tmp_path: Path)
     assert note.labels[note.candidates.index(positive)] == "none"
     assert note.labels[note.candidates.index(negative)] == "next_step"
     assert labels == ["next_step"] and feats[0]["unit=list_item"] == 1.0
+
+
+def test_retraining_the_extractor_makes_earlier_results_stale(tmp_path: Path) -> None:
+    """The version a run caches results under changes when either model changes."""
+    from pipeline.model_files import current_model_version
+
+    for name in ("model_card.json", "extractor_card.json"):
+        shutil.copy(ROOT / "models" / name, tmp_path / name)
+    before = current_model_version(tmp_path)
+    card = json.loads((tmp_path / "extractor_card.json").read_text("utf-8"))
+    card["model_sha256"] = "0" * 64
+    (tmp_path / "extractor_card.json").write_text(json.dumps(card), encoding="utf-8")
+    assert before and current_model_version(tmp_path) not in (None, before)
