@@ -14,37 +14,79 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
+import ctypes
+import fnmatch
 import hashlib
 import json
 import multiprocessing
 import os
 import resource
+import signal
+import sqlite3
+import sys
 import time
 import traceback
+import unicodedata
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import IO, Literal
 
 from pydantic import BaseModel, Field
 
 from pipeline import __version__
 from pipeline.config import Settings
-from pipeline.errors import PipelineError, UnsupportedFormatError, UsageError
-from pipeline.fileio import path_text, remove_temp_files, write_text_atomic
+from pipeline.errors import MEMORY_HINT, PipelineError, UnsupportedFormatError
+from pipeline.fileio import path_text, write_text_atomic
 from pipeline.model_files import current_model_version
-from pipeline.models import SCHEMA_VERSION, DocumentResult
+from pipeline.models import DocumentResult
+from pipeline.runs import (
+    AGGREGATES,
+    DATABASE,
+    LOCK_FILE,
+    RESULT_DIR,
+    RUN_FILES,
+    STATUSES,
+    InputRecord,
+    Manifest,
+    RunStopped,
+    Status,
+    cannot_write,
+    carry_over,
+    claim_output,
+    copy_database,
+    load_manifest,
+    previous_runs,
+    write_generation,
+)
 
-Status = Literal["processed", "unchanged", "skipped", "failed", "removed", "pruned"]
-RESULT_DIR = "documents"
+__all__ = [
+    "LOCK_FILE",
+    "RESULT_DIR",
+    "RUN_FILES",
+    "BatchOptions",
+    "InputRecord",
+    "Manifest",
+    "SignalStop",
+    "Status",
+    "discover",
+    "output_name",
+    "run_batch",
+]
+
 WORKER_DOCUMENTS = 50  # documents a worker takes before it is replaced (bounds its memory)
-LOCK_FILE = ".pipeline-run.lock"
-# The files a run writes in the output folder (temporary copies of them are `.<name>.*.tmp`).
-RUN_FILES = ("items.jsonl", "items.csv", "schema.json", "priorities.sqlite", "manifest.json")
+_PR_SET_PDEATHSIG = 1
+_PARENT_CHECK = 1.0  # seconds between a waiting worker's checks that its parent is alive
+
+
+class SignalStop(BaseException):
+    """Raised in the parent by the CLI's SIGTERM handler; `run_batch` ends as for Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(signum)
 
 
 class BatchOptions(BaseModel):
@@ -59,32 +101,26 @@ class BatchOptions(BaseModel):
         default=None, description="Analysts' corrections (JSONL) applied to every output."
     )
     settings: Settings = Field(default_factory=Settings)
+    include: list[str] = Field(
+        default_factory=list, description="Globs: only files under folders matching one."
+    )
+    exclude: list[str] = Field(
+        default_factory=list, description="Globs: files under folders matching one are left out."
+    )
+    follow_symlinks: bool = Field(
+        default=False, description="Also read links (under folders) to files outside them."
+    )
 
 
-class InputRecord(BaseModel):
-    path: str
-    status: Status
-    sha256: str | None = None
-    output: str | None = None
-    items: int = 0
-    seconds: float = 0.0
-    timings: dict[str, float] = Field(default_factory=dict)
-    error: str | None = None
-    reason: str | None = None
-    hint: str | None = None
+@dataclass
+class Found:
+    """A file found among the inputs: its input root, path, identity and, when it is not to
+    be read, why."""
 
-
-class Manifest(BaseModel):
-    run_id: str
-    started: str
-    finished: str | None = None
-    pipeline_version: str = __version__
-    schema_version: str = SCHEMA_VERSION
-    model_version: str | None = None
-    inputs: list[InputRecord] = Field(default_factory=list)
-    counts: dict[str, int] = Field(default_factory=dict)
-    timings: dict[str, float] = Field(default_factory=dict)
-    corrections_sha256: str | None = None
+    root: Path
+    path: Path
+    key: str
+    skip: str | None = None
 
 
 @dataclass
@@ -94,38 +130,89 @@ class _Job:
     output: str
 
 
-def discover(inputs: Iterable[Path]) -> list[tuple[Path, Path]]:
-    """(root, file) pairs: files named directly, and every non-hidden file under folders."""
-    found: list[tuple[Path, Path]] = []
+def _matches(rel: Path, patterns: Sequence[str]) -> bool:
+    text = rel.as_posix()
+    return any(fnmatch.fnmatchcase(text, p) or fnmatch.fnmatchcase(rel.name, p) for p in patterns)
+
+
+def _inside(path: Path, folder: Path | None) -> bool:
+    return folder is not None and (path == folder or path.is_relative_to(folder))
+
+
+def discover(
+    inputs: Iterable[Path],
+    out_dir: Path | None = None,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    follow_symlinks: bool = False,
+) -> list[Found]:
+    """Every input file, once: files named directly, and the files under folders named.
+
+    Under a folder, hidden files and folders (`.name`), the output folder `out_dir`, files
+    not matching an `include` glob or matching an `exclude` glob (on the path below the
+    folder or on the name) are left out; a symbolic link to a file outside the folder is
+    listed as skipped unless `follow_symlinks`. A file's `key` is its input folder, resolved,
+    joined with its path below it: `/abs/in`, `in` and `./in/` give the same keys.
+    """
+    out_resolved = out_dir.resolve() if out_dir is not None else None
+    found: list[Found] = []
+    seen: set[str] = set()
+
+    def add(entry: Found) -> None:
+        if entry.key not in seen:
+            seen.add(entry.key)
+            found.append(entry)
+
     for root in inputs:
+        root = Path(root)
         if root.is_dir():
+            real_root = root.resolve()
             for path in sorted(root.rglob("*")):
-                rel = path.relative_to(root).parts
-                if path.is_file() and not any(p.startswith(".") for p in rel):
-                    found.append((root, path))
+                rel = path.relative_to(root)
+                if any(p.startswith(".") for p in rel.parts) or not path.is_file():
+                    continue
+                if include and not _matches(rel, include):
+                    continue
+                if exclude and _matches(rel, exclude):
+                    continue
+                if _inside(real_root / rel, out_resolved):
+                    continue
+                key = path_text(real_root / rel)
+                real = path.resolve()
+                if _inside(real, out_resolved):
+                    continue
+                skip = None
+                if not follow_symlinks and not real.is_relative_to(real_root):
+                    skip = "it is a symbolic link to a file outside the input folder"
+                add(Found(root, path, key, skip))
         else:
-            found.append((root.parent, root))
+            add(Found(root.parent, root, path_text(root.parent.resolve() / root.name)))
     return found
+
+
+def _safe_part(part: str) -> str:
+    """Letters and digits of any script, `.`, `_` and `-` kept (NFC); everything else `_`."""
+    part = unicodedata.normalize("NFC", part)
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in part)
 
 
 def output_name(root: Path, path: Path) -> str:
     """A stable, safe file name for a document's result, derived from its path.
 
-    `reports/2021/deck.pptx` -> `2021__deck.pptx.json`. Only letters, digits, `.`, `_`
-    and `-` survive, so no name can leave the output folder, and none starts with `.` or
-    `-` (hidden, or read as an option by shell tools); a short hash of the full path keeps
-    two inputs with the same relative name apart.
+    `reports/2021/deck.pptx` -> `2021__deck.pptx.<hash>.json`; `Côte d'Ivoire.pdf` ->
+    `Côte_d_Ivoire.pdf.<hash>.json`. Letters and digits (of any script), `.`, `_` and `-`
+    survive; path separators, spaces, punctuation, control and shell characters become `_`,
+    so no name can leave the output folder, and none starts with `.` or `-` (hidden, or
+    read as an option by shell tools). A short hash of the full path keeps two inputs with
+    the same relative name apart; the name stays under 255 bytes.
     """
     rel = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)
-    safe = (
-        "__".join(
-            "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in part)
-            for part in rel.parts
-        ).strip("._-")
-        or "document"
-    )
+    safe = "__".join(_safe_part(part) for part in rel.parts).strip("._-") or "document"
+    safe = safe[:150]
+    while len(safe.encode("utf-8")) > 200:
+        safe = safe[:-1]
     digest = hashlib.sha256(os.fsencode(path.resolve())).hexdigest()[:8]
-    return f"{safe[:150]}.{digest}.json"
+    return f"{safe}.{digest}.json"
 
 
 def model_version() -> str | None:
@@ -133,16 +220,19 @@ def model_version() -> str | None:
     return current_model_version()
 
 
-def _cached(out_dir: Path, job: _Job, sha: str, versions: tuple[str, str | None]) -> bool:
+def _cached(out_dir: Path, job: _Job, sha: str, versions: tuple[str, str | None]) -> int | None:
+    """The item count of the document's cached result when it is current, else None."""
     path = out_dir / RESULT_DIR / job.output
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
-        return False
-    return (
+        return None
+    if (
         data.get("document", {}).get("id") == sha
         and (data.get("pipeline_version"), data.get("model_version")) == versions
-    )
+    ):
+        return len(data.get("items") or [])
+    return None
 
 
 def _sha256(path: Path) -> str | None:
@@ -156,25 +246,67 @@ def _sha256(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def _worker(settings: Settings, memory_mb: int, conn: Connection) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGKILL this worker when the process that forked it ends, however it ends
+    (PR_SET_PDEATHSIG), and end now if that happened before the request took effect."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _worker(settings: Settings, memory_mb: int, conn: Connection, parent: int) -> None:
     """Child process: process the documents it is sent, one at a time, until told to stop.
 
     Each answer is ('ok', json, timings) or ('error', record). A worker lives for several
     documents so that the cost of starting one (its first touches of the shared models) is
-    paid once, not per document; the parent kills it on a timeout and replaces it.
+    paid once, not per document; the parent kills it on a timeout and replaces it. It ends
+    with its parent: by the kernel's parent-death signal, and by checking while it waits.
+    Ctrl-C reaches the whole process group; the parent alone decides what it means.
     """
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     limit = memory_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from pipeline.process import process_file
 
     try:
-        while (path := conn.recv()) is not None:
+        while True:
+            while not conn.poll(_PARENT_CHECK):
+                if os.getppid() != parent:
+                    os._exit(1)
+            path = conn.recv()
+            if path is None:
+                break
             conn.send(_process_one(process_file, path, settings, memory_mb))
     except (EOFError, OSError):
         pass
     finally:
         conn.close()
+
+
+def _near_memory_limit(memory_mb: int) -> bool:
+    """True when this process's peak address space came within 10% of `memory_mb`."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmPeak:"):
+                    return int(line.split()[1]) * 1024 >= 0.9 * memory_mb * 1024 * 1024
+    except (OSError, ValueError):
+        pass
+    return False
+
+
+def _memory_record(path: Path, memory_mb: int) -> dict[str, str]:
+    return {
+        "error": "limit_exceeded",
+        "file": path_text(path),
+        "reason": f"memory limit of {memory_mb} MB exceeded; raise --memory-limit",
+        "hint": MEMORY_HINT,
+    }
 
 
 def _process_one(
@@ -187,8 +319,11 @@ def _process_one(
     except PipelineError as exc:
         return ("error", {**exc.to_record(), "skip": isinstance(exc, UnsupportedFormatError)})
     except MemoryError:
-        return ("error", _limit_record(path, f"it needed more than {memory_mb} MB of memory"))
+        return ("error", _memory_record(path, memory_mb))
     except Exception as exc:  # a bug of ours: record it with its place, never lose the batch
+        if isinstance(exc, SystemError) and _near_memory_limit(memory_mb):
+            # A C extension that could not allocate often returns NULL without MemoryError.
+            return ("error", _memory_record(path, memory_mb))
         where = traceback.extract_tb(exc.__traceback__)[-1]
         return (
             "error",
@@ -259,7 +394,7 @@ def _run_jobs(
         parent, child = ctx.Pipe(duplex=True)
         proc = ctx.Process(
             target=_worker,
-            args=(options.settings, options.memory_limit_mb, child),
+            args=(options.settings, options.memory_limit_mb, child, os.getpid()),
             daemon=True,
         )
         proc.start()
@@ -335,37 +470,88 @@ def run_batch(
 ) -> Manifest:
     """Process every document under `inputs` into `out_dir` and write all outputs.
 
-    `progress(record, manifest, total)` is called as each document finishes.
+    `progress(record, manifest, total)` is called as each document finishes. When no input
+    file is found, nothing is written and the manifest returned has no inputs. An output
+    that cannot be written raises `CannotWriteError`; Ctrl-C (or `SignalStop` from a signal
+    handler) raises `RunStopped`; in both cases the previous aggregate outputs are kept.
     """
-    from pipeline import emit
-
     options = options or BatchOptions()
+    out_dir = Path(out_dir)
     started = time.perf_counter()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    lock = _claim_output(out_dir)
     manifest = Manifest(
         run_id=uuid.uuid4().hex,
         started=datetime.now(UTC).isoformat(),
         model_version=model_version(),
     )
+    found = discover(inputs, out_dir, options.include, options.exclude, options.follow_symlinks)
+    if not found:
+        manifest.counts = {status: 0 for status in (*STATUSES, "items")}
+        manifest.timings = {"total": round(time.perf_counter() - started, 3)}
+        return manifest
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        lock = claim_output(out_dir)
+    except OSError as exc:
+        raise cannot_write(exc, out_dir) from None
+    kept: set[int] = set()
+    try:
+        return _run(found, out_dir, options, progress, manifest, started, kept)
+    except (KeyboardInterrupt, SignalStop) as exc:
+        signum = exc.signum if isinstance(exc, SignalStop) else signal.SIGINT
+        raise RunStopped(signum, len(kept)) from None
+    except (OSError, sqlite3.Error) as exc:
+        raise cannot_write(exc, out_dir) from None
+    finally:
+        lock.close()
+
+
+def _run(
+    found: list[Found],
+    out_dir: Path,
+    options: BatchOptions,
+    progress: Callable[[InputRecord, Manifest, int], None] | None,
+    manifest: Manifest,
+    started: float,
+    kept: set[int],
+) -> Manifest:
+    from pipeline import emit
+
     versions = (__version__, manifest.model_version)
-    found = discover(inputs)
-    previous = _previous_manifest(out_dir)
+    previous = load_manifest(out_dir)
     known_failures = _known_failures(previous, versions) if not options.force else {}
-    records = [InputRecord(path=path_text(p), status="processed") for _, p in found]
+    total = len(found)
+    records: list[InputRecord] = []
     jobs: list[_Job] = []
-    for index, (root, path) in enumerate(found):
-        record = records[index]
-        record.output = f"{RESULT_DIR}/{output_name(root, path)}"
-        record.sha256 = _sha256(path)
-        job = _Job(index, path, output_name(root, path))
-        failure = known_failures.get((path_text(path), record.sha256))
+    for index, entry in enumerate(found):
+        name = output_name(entry.root, entry.path)
+        record = InputRecord(
+            path=path_text(entry.path),
+            key=entry.key,
+            status="processed",
+            output=f"{RESULT_DIR}/{name}",
+        )
+        records.append(record)
+        if entry.skip:
+            record.status, record.output = "skipped", None
+            record.error, record.reason = "symlink_outside", entry.skip
+            record.hint = "Use --follow-symlinks to read it."
+            _report(progress, record, manifest, total)
+            continue
+        record.sha256 = _sha256(entry.path)
+        job = _Job(index, entry.path, name)
+        failure = known_failures.get((entry.key, record.sha256))
+        cached = None
+        if failure is None and not options.force and record.sha256:
+            cached = _cached(out_dir, job, record.sha256, versions)
         if failure is not None:
-            records[index] = record = failure.model_copy(update={"seconds": 0.0})
-            _report(progress, record, manifest, len(found))
-        elif not options.force and record.sha256 and _cached(out_dir, job, record.sha256, versions):
-            record.status = "unchanged"
-            _report(progress, record, manifest, len(found))
+            records[index] = record = failure.model_copy(
+                update={"seconds": 0.0, "path": record.path, "key": entry.key}
+            )
+            _report(progress, record, manifest, total)
+        elif cached is not None:
+            record.status, record.items = "unchanged", cached
+            kept.add(index)
+            _report(progress, record, manifest, total)
         else:
             jobs.append(job)
 
@@ -373,8 +559,8 @@ def run_batch(
         record = records[job.index]
         if message[0] == "ok":
             result = DocumentResult.model_validate_json(message[1])
-            emit_result = out_dir / RESULT_DIR / job.output
-            write_text_atomic(emit_result, result.model_dump_json(indent=2))
+            write_text_atomic(out_dir / RESULT_DIR / job.output, result.model_dump_json(indent=2))
+            kept.add(job.index)
             record.items = len(result.items)
             record.timings = {k: round(v, 4) for k, v in message[2].items()}
             record.seconds = round(sum(message[2].values()), 3)
@@ -383,64 +569,51 @@ def run_batch(
             record.status = "skipped" if info.get("skip") else "failed"
             record.output = None
             record.error, record.reason, record.hint = info["error"], info["reason"], info["hint"]
-        _report(progress, record, manifest, len(found))
+        _report(progress, record, manifest, total)
 
     if jobs:
         _warm_up()
         _run_jobs(jobs, options, done)
     manifest.inputs = records
-    _account_removed(out_dir, previous, manifest, options.prune)
+    obsolete = _account_removed(previous, manifest, options.prune)
     manifest.corrections_sha256 = _sha256(options.corrections) if options.corrections else None
     if not jobs and _nothing_changed(out_dir, previous, manifest):
-        return _finish_unchanged(out_dir, previous, manifest, started, lock)
-    runs = [*_previous_runs(out_dir), manifest.model_dump(exclude={"inputs"})]
-    results = _stream_results(out_dir, manifest, options.corrections)
-    manifest.counts["items"] = emit.write_outputs(out_dir, results, runs[-50:])
+        assert previous is not None
+        result = _finish_unchanged(out_dir, previous, manifest, started)
+    else:
+
+        def fill(gen: Path) -> Manifest:
+            manifest.generation = gen.name
+            runs = [*previous_runs(out_dir), manifest.model_dump(exclude={"inputs"})]
+            results = _stream_results(out_dir, manifest, options.corrections)
+            manifest.counts["items"] = emit.write_outputs(gen, results, runs[-50:])
+            _count(manifest)
+            emit.write_schema(gen / "schema.json")
+            for stage in ("parse", "segment", "extract", "classify"):
+                manifest.timings[stage] = round(
+                    sum(r.timings.get(stage, 0.0) for r in manifest.inputs), 3
+                )
+            manifest.timings["total"] = round(time.perf_counter() - started, 3)
+            # The run's row was written before its counts were known: complete it.
+            emit.record_run(gen / DATABASE, manifest.model_dump(exclude={"inputs"}))
+            return manifest
+
+        result = write_generation(out_dir, fill)
+    # Pruned results are deleted once the manifest that no longer names them is current.
+    for output in obsolete:
+        (out_dir / output).unlink(missing_ok=True)
+    return result
+
+
+def _count(manifest: Manifest) -> None:
     manifest.finished = datetime.now(UTC).isoformat()
-    for status in ("processed", "unchanged", "skipped", "failed", "removed", "pruned"):
+    for status in STATUSES:
         manifest.counts[status] = sum(r.status == status for r in manifest.inputs)
-    emit.write_schema(out_dir / "schema.json")
-    for stage in ("parse", "segment", "extract", "classify"):
-        manifest.timings[stage] = round(sum(r.timings.get(stage, 0.0) for r in manifest.inputs), 3)
-    manifest.timings["total"] = round(time.perf_counter() - started, 3)
-    # The run's row was written before its counts were known: complete it.
-    emit.record_run(out_dir / "priorities.sqlite", manifest.model_dump(exclude={"inputs"}))
-    write_text_atomic(out_dir / "manifest.json", manifest.model_dump_json(indent=2))
-    lock.close()
-    return manifest
-
-
-def _claim_output(out_dir: Path) -> IO[bytes]:
-    """Lock `out_dir` for this run, then delete temporary files left by a killed run.
-
-    The lock is a POSIX record lock (`lockf`) on `.pipeline-run.lock`: the kernel releases it
-    when this process ends, however it ends (even SIGKILL), and forked workers do not
-    inherit it. Holding it, every `.<name>.*.tmp` of the run's own files is a leftover of a
-    run that died between writing a temporary file and renaming it, never a file still
-    being written, so it is safe to delete.
-    """
-    fh = (out_dir / LOCK_FILE).open("ab")
-    try:
-        fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        fh.close()
-        raise UsageError(
-            out_dir,
-            "another `pipeline run` is writing to this output folder",
-            "Wait for it to finish, or choose another folder with --out.",
-        ) from None
-    for name in RUN_FILES:
-        remove_temp_files(out_dir, name)
-    remove_temp_files(out_dir / RESULT_DIR)
-    return fh
 
 
 def _report(progress, record: InputRecord, manifest: Manifest, total: int) -> None:
     if progress:
         progress(record, manifest, total)
-
-
-AGGREGATES = ("items.jsonl", "items.csv", "schema.json", "priorities.sqlite")
 
 
 def _nothing_changed(out_dir: Path, previous: Manifest | None, manifest: Manifest) -> bool:
@@ -455,38 +628,35 @@ def _nothing_changed(out_dir: Path, previous: Manifest | None, manifest: Manifes
     if not same_versions or previous.corrections_sha256 != manifest.corrections_sha256:
         return False
 
-    def outcome(records: list[InputRecord]) -> set[tuple[str, str | None, str]]:
+    def outcome(records: list[InputRecord]) -> set[tuple[str, str | None, str | None, str]]:
         done = {"processed": "ok", "unchanged": "ok"}
-        return {(r.path, r.sha256, done.get(r.status, r.status)) for r in records}
+        return {(r.identity(), r.sha256, r.output, done.get(r.status, r.status)) for r in records}
 
     return outcome(previous.inputs) == outcome(manifest.inputs)
 
 
 def _finish_unchanged(
-    out_dir: Path, previous: Manifest, manifest: Manifest, started: float, lock: IO[bytes]
+    out_dir: Path, previous: Manifest, manifest: Manifest, started: float
 ) -> Manifest:
-    """Nothing changed: keep the aggregate outputs, record the run, write the manifest."""
+    """Nothing changed: a new generation shares the aggregate files of the current one, with
+    this run added to the database's `runs`, and this run's manifest."""
     from pipeline import emit
 
-    counts = {r.path: r.items for r in previous.inputs}
+    counts = {r.identity(): r.items for r in previous.inputs}
     for record in manifest.inputs:
-        record.items = counts.get(record.path, record.items)
-    manifest.finished = datetime.now(UTC).isoformat()
-    for status in ("processed", "unchanged", "skipped", "failed", "removed", "pruned"):
-        manifest.counts[status] = sum(r.status == status for r in manifest.inputs)
-    manifest.counts["items"] = previous.counts.get("items", 0)
-    emit.record_run(out_dir / "priorities.sqlite", manifest.model_dump(exclude={"inputs"}))
-    manifest.timings = {"total": round(time.perf_counter() - started, 3)}
-    write_text_atomic(out_dir / "manifest.json", manifest.model_dump_json(indent=2))
-    lock.close()
-    return manifest
+        record.items = counts.get(record.identity(), record.items)
 
+    def fill(gen: Path) -> Manifest:
+        manifest.generation = gen.name
+        carry_over(out_dir, gen, ("items.jsonl", "items.csv", "schema.json"))
+        database = copy_database(out_dir, gen)
+        _count(manifest)
+        manifest.counts["items"] = previous.counts.get("items", 0)
+        manifest.timings = {"total": round(time.perf_counter() - started, 3)}
+        emit.record_run(database, manifest.model_dump(exclude={"inputs"}))
+        return manifest
 
-def _previous_manifest(out_dir: Path) -> Manifest | None:
-    try:
-        return Manifest.model_validate_json((out_dir / "manifest.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
+    return write_generation(out_dir, fill)
 
 
 def _known_failures(
@@ -494,31 +664,44 @@ def _known_failures(
 ) -> dict[tuple[str, str | None], InputRecord]:
     """Files that failed or were skipped last time with the same bytes and versions: they
     would fail again, so their record is reused. A limit (time, memory) is retried, since
-    the limits may have been raised; `--force` retries everything."""
+    the limits may have been raised; `--force` retries everything; a skipped link is looked
+    at again (`--follow-symlinks` may be given now)."""
     if previous is None or (previous.pipeline_version, previous.model_version) != versions:
         return {}
     return {
-        (r.path, r.sha256): r
+        (r.identity(), r.sha256): r
         for r in previous.inputs
-        if r.status in ("failed", "skipped") and r.sha256 and r.error != "limit_exceeded"
+        if r.status in ("failed", "skipped")
+        and r.sha256
+        and r.error not in ("limit_exceeded", "symlink_outside")
     }
 
 
-def _account_removed(
-    out_dir: Path, previous: Manifest | None, manifest: Manifest, prune: bool
-) -> None:
-    """Inputs of the previous run that are gone now: report them, and with `prune` delete."""
+def _account_removed(previous: Manifest | None, manifest: Manifest, prune: bool) -> list[str]:
+    """Inputs of the previous run that are gone now: report them as `removed`, or with
+    `prune` as `pruned`; return the result files to delete (those no live input uses)."""
     if previous is None:
-        return
-    current = {r.path for r in manifest.inputs}
+        return []
+    current = {r.identity() for r in manifest.inputs}
+    live = {r.output for r in manifest.inputs if r.output}
+    obsolete: list[str] = []
     for old in previous.inputs:
-        if old.path in current or not old.output or old.status in ("pruned", "failed", "skipped"):
+        if old.identity() in current:
+            if old.output and old.output not in live and old.status != "pruned":
+                obsolete.append(old.output)  # the same input, its result now named otherwise
+            continue
+        if not old.output or old.status in ("pruned", "failed", "skipped"):
             continue
         if prune:
-            (out_dir / old.output).unlink(missing_ok=True)
-            manifest.inputs.append(InputRecord(path=old.path, status="pruned", sha256=old.sha256))
+            if old.output not in live:
+                obsolete.append(old.output)
+            manifest.inputs.append(
+                InputRecord(path=old.path, key=old.key, status="pruned", sha256=old.sha256)
+            )
         else:
             manifest.inputs.append(old.model_copy(update={"status": "removed"}))
+            current.add(old.identity())
+    return obsolete
 
 
 def _stream_results(
@@ -526,15 +709,19 @@ def _stream_results(
 ) -> Iterator[DocumentResult]:
     """The results of the run in input order, read one at a time (memory stays flat), with
     stored corrections applied (and written back to the document's result when they change
-    it); each record's item count is updated on the way."""
+    it); each record's item count is updated on the way. A result file is read once."""
     index = None
     if corrections_path is not None:
         from pipeline.corrections import CorrectionIndex, apply_corrections, load_corrections
 
         index = CorrectionIndex(load_corrections(corrections_path))
+    read: set[str] = set()
     for record in manifest.inputs:
         if not record.output or record.status not in ("processed", "unchanged", "removed"):
             continue
+        if record.output in read:
+            continue
+        read.add(record.output)
         path = out_dir / record.output
         try:
             result = DocumentResult.model_validate_json(path.read_text("utf-8"))
@@ -548,20 +735,3 @@ def _stream_results(
         if record.status in ("processed", "unchanged"):
             record.items = len(result.items)
         yield result
-
-
-def _previous_runs(out_dir: Path) -> list[dict]:
-    import sqlite3
-
-    db = out_dir / "priorities.sqlite"
-    if not db.exists():
-        return []
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        try:
-            rows = con.execute("SELECT manifest FROM runs ORDER BY started").fetchall()
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return []
-    return [json.loads(r[0]) for r in rows]

@@ -2,7 +2,8 @@
 
 Each command parses its options, calls one library function and prints the result. A
 `PipelineError` (a bad file, a bad setting) is printed as one line without a traceback.
-Exit codes: 0 success, 1 usage error, 2 a file could not be processed.
+Exit codes: 0 success, 1 usage error, 2 a file could not be processed or an output could
+not be written, 130/143 stopped by Ctrl-C/SIGTERM.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pipeline.errors import PipelineError
 
 EXIT_USAGE = 1
 EXIT_FAILED = 2
+EXIT_SIGNAL = 128  # + the signal's number: 130 for Ctrl-C (SIGINT), 143 for SIGTERM
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,8 +28,24 @@ def cli() -> None:
     """Extract priorities and next steps from Alliance 8.7 reports and slide decks."""
 
 
+def _pdf_engine_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--pdf-engine",
+        type=click.Choice(["pdfium", "pdfplumber"]),
+        default=None,
+        help="PDF reader to try first (default: pdfium); a PDF it cannot open or finds "
+        "empty is tried with the other.",
+    )(func)
+
+
+def _with_pdf_engine(settings: Settings | None, pdf_engine: str | None) -> Settings:
+    settings = settings or Settings()
+    return settings.model_copy(update={"pdf_engine": pdf_engine}) if pdf_engine else settings
+
+
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@_pdf_engine_option
 @click.option(
     "--format",
     "fmt",
@@ -36,7 +54,7 @@ def cli() -> None:
     show_default=True,
     help="json: the document model; text: a readable outline.",
 )
-def parse(file: Path, fmt: str) -> None:
+def parse(file: Path, fmt: str, pdf_engine: str | None) -> None:
     """Parse FILE (PDF, PPTX, DOCX, text, Markdown) and print its document model.
 
     Example: pipeline parse report.pdf --format text
@@ -44,18 +62,19 @@ def parse(file: Path, fmt: str) -> None:
     from pipeline.outline import document_outline
     from pipeline.parse import parse_file
 
-    doc = parse_file(file)
+    doc = parse_file(file, _with_pdf_engine(None, pdf_engine))
     click.echo(doc.model_dump_json(indent=2) if fmt == "json" else document_outline(doc))
 
 
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@_pdf_engine_option
 @click.option(
     "--explain",
     is_flag=True,
     help="Print every candidate with its verdict, probabilities and evidence instead.",
 )
-def extract(file: Path, explain: bool) -> None:
+def extract(file: Path, explain: bool, pdf_engine: str | None) -> None:
     """Extract the priorities and next steps of FILE and print the result as one JSON object.
 
     Example: pipeline extract deck.pptx > deck.json; pipeline extract --explain deck.pptx
@@ -67,16 +86,22 @@ def extract(file: Path, explain: bool) -> None:
         return
     from pipeline.process import process_file
 
-    click.echo(process_file(file).model_dump_json(indent=2))
+    click.echo(process_file(file, _with_pdf_engine(None, pdf_engine)).model_dump_json(indent=2))
 
 
 @cli.command()
 @click.option(
     "--gold",
     "gold_dir",
-    required=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="Folder of gold *.json files (format in GOLD.md).",
+    help="Folder of gold *.json files (format in GOLD.md); with --links, default corpus/gold.",
+)
+@click.option(
+    "--links",
+    "links_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Score the tracker's links instead: pairwise P/R/F1 on a gold linking file "
+    "(corpus/links.json) over a range of thresholds.",
 )
 @click.option(
     "--pred",
@@ -98,7 +123,8 @@ def extract(file: Path, explain: bool) -> None:
     "family but one, score the one left out, for each family.",
 )
 def evaluate(
-    gold_dir: Path,
+    gold_dir: Path | None,
+    links_file: Path | None,
     pred_dir: Path | None,
     renditions: bool,
     json_out: Path | None,
@@ -108,8 +134,13 @@ def evaluate(
     """Score extracted items against gold files: P/R/F1 per kind, country accuracy, label F1.
 
     Example: pipeline evaluate --gold ../shared/seeds/gold --renditions --json scores.json;
-    pipeline evaluate --gold corpus/gold --cv family
+    pipeline evaluate --gold corpus/gold --cv family; pipeline evaluate --links corpus/links.json
     """
+    if links_file is not None:
+        _evaluate_links(links_file, gold_dir or Path("corpus/gold"), json_out)
+        return
+    if gold_dir is None:
+        raise click.UsageError("Missing option '--gold' (or give --links FILE).")
     from pipeline.evaluate import evaluate as run_evaluation
     from pipeline.evaluate import format_report
     from pipeline.fileio import write_text_atomic
@@ -186,8 +217,28 @@ def _settings(values: tuple[str, ...]) -> Settings:
     help="Analysts' corrections to apply to the outputs (when the file exists).",
 )
 @click.option("--prune", is_flag=True, help="Remove results of inputs that are gone.")
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="Only files under folders whose path (below the folder) or name matches, "
+    "e.g. --include '*.pdf' (repeatable).",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave out files under folders whose path or name matches, e.g. --exclude 'drafts/*' "
+    "(repeatable).",
+)
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Read symbolic links to files outside the input folders (skipped by default).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary and failures.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print unchanged and skipped files.")
+@_pdf_engine_option
 def run(
     inputs: tuple[Path, ...],
     out_dir: Path,
@@ -198,8 +249,12 @@ def run(
     force: bool,
     corrections: Path,
     prune: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    follow_symlinks: bool,
     quiet: bool,
     verbose: bool,
+    pdf_engine: str | None,
 ) -> None:
     """Process every document in INPUTS (files or folders, searched recursively) into --out.
 
@@ -211,21 +266,40 @@ def run(
 
     Example: pipeline run reports/ --out outputs --jobs 2
     """
-    from pipeline.batch import BatchOptions, run_batch
+    import signal
+
+    from pipeline.batch import BatchOptions, SignalStop, run_batch
     from pipeline.progress import Progress
 
     options = BatchOptions(
         timeout=timeout,
         memory_limit_mb=memory_limit,
-        settings=limits,
+        settings=_with_pdf_engine(limits, pdf_engine),
         force=force,
         prune=prune,
         corrections=corrections if corrections.is_file() else None,
+        include=list(include),
+        exclude=list(exclude),
+        follow_symlinks=follow_symlinks,
         **({"jobs": jobs} if jobs else {}),
     )
     progress = Progress(quiet=quiet, verbose=verbose)
-    manifest = run_batch(inputs, out_dir, options, progress.update)
-    progress.close()
+
+    def stop(signum: int, frame: object) -> None:
+        raise SignalStop(signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        manifest = run_batch(inputs, out_dir, options, progress.update)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        progress.close()
+    if not manifest.inputs:
+        click.echo(
+            f"warning: no input files found in {', '.join(map(str, inputs))}; nothing written.",
+            err=True,
+        )
+        return
     counts = manifest.counts
     click.echo(
         f"{counts['processed']} processed, {counts['unchanged']} unchanged, "
@@ -348,6 +422,92 @@ def schema() -> None:
     click.echo(json.dumps(result_schema(), indent=2, ensure_ascii=False))
 
 
+def _evaluate_links(links_file: Path, gold_dir: Path, json_out: Path | None) -> None:
+    """`evaluate --links`: pairwise link scores over thresholds, the installed one marked."""
+    import json
+
+    from pipeline.fileio import write_text_atomic
+    from pipeline.track import THRESHOLD, evaluate_links, format_link_scores
+
+    thresholds = sorted({round(0.30 + 0.025 * k, 3) for k in range(17)} | {THRESHOLD})
+    scores, gold, hard = evaluate_links(links_file, gold_dir, thresholds)
+    click.echo(format_link_scores(scores, gold, hard, THRESHOLD))
+    chosen = next(s for s in scores if abs(s.threshold - THRESHOLD) < 1e-9)
+    click.echo(
+        f"installed threshold {THRESHOLD}: precision {chosen.precision:.2f}, "
+        f"recall {chosen.recall:.2f}, F1 {chosen.f1:.2f}"
+    )
+    if json_out:
+        rows = [
+            {
+                "threshold": s.threshold,
+                "precision": s.precision,
+                "recall": s.recall,
+                "f1": s.f1,
+                "tp": s.tp,
+                "fp": s.fp,
+                "fn": s.fn,
+                "hard_negatives_linked": s.hard_negatives_linked,
+            }
+            for s in scores
+        ]
+        data = {"links": str(links_file), "gold_pairs": gold, "hard_negatives": hard}
+        data |= {"installed_threshold": THRESHOLD, "scores": rows}
+        write_text_atomic(json_out, json.dumps(data, indent=2))
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 2.0),
+    help="Similarity needed to link two items [default: the one chosen on corpus/links.json].",
+)
+@click.option("--no-write", is_flag=True, help="Print the summary only; write nothing.")
+def track(out_dir: Path, threshold: float | None, no_write: bool) -> None:
+    """Follow priorities and next steps across the dated documents of a run folder.
+
+    Links items of different documents that are the same priority or step (same country or
+    both global, similar wording and labels), reads later progress reports, and writes
+    OUT_DIR/threads.jsonl and the tables threads and thread_items of priorities.sqlite.
+
+    Example: pipeline run corpus/docs --out outputs && pipeline track outputs
+    """
+    from pipeline.track import THRESHOLD, summary, track_run
+
+    records = track_run(out_dir, threshold or THRESHOLD, write=not no_write)
+    click.echo(summary(records))
+    if not no_write:
+        click.echo(f"-> {out_dir / 'threads.jsonl'}, {out_dir / 'priorities.sqlite'}")
+
+
+@cli.command()
+@click.argument("old_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("new_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Print the differences as text or as JSON.",
+)
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Also write JSON here.")
+def diff(old_dir: Path, new_dir: Path, fmt: str, json_out: Path | None) -> None:
+    """List the items added, removed and changed (kind, country, labels, text) from the run
+    in OLD_DIR to the run in NEW_DIR.
+
+    Example: pipeline diff outputs outputs-new --json changes.json
+    """
+    from pipeline.diff import diff_json, diff_runs, format_diff
+    from pipeline.fileio import write_text_atomic
+
+    result = diff_runs(old_dir, new_dir)
+    click.echo(diff_json(result) if fmt == "json" else format_diff(result))
+    if json_out:
+        write_text_atomic(json_out, diff_json(result))
+
+
 from pipeline.review_cli import report_command, review  # noqa: E402
 
 cli.add_command(report_command)
@@ -356,19 +516,44 @@ cli.add_command(review)
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and map errors to exit codes without tracebacks."""
+    import signal
+    import sqlite3
+
+    from pipeline.errors import UsageError
+    from pipeline.runs import CannotWriteError, RunStopped
+
     try:
         cli.main(args=argv, prog_name="pipeline", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_SIGNAL + signal.SIGINT)
     except click.UsageError as exc:
         exc.show()
         sys.exit(EXIT_USAGE)
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_USAGE)
+    except RunStopped as exc:
+        click.echo(f"\n{exc}", err=True)
+        sys.exit(EXIT_SIGNAL + exc.signum)
+    except KeyboardInterrupt:
+        click.echo("\nstopped.", err=True)
+        sys.exit(EXIT_SIGNAL + signal.SIGINT)
+    except CannotWriteError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(EXIT_FAILED)
+    except UsageError as exc:
+        click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(EXIT_USAGE)
     except PipelineError as exc:
         click.echo(f"Error: {exc.message}", err=True)
         sys.exit(EXIT_FAILED)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:  # an operating fault outside a run: no traceback either
+        where = f"{exc.filename}: " if exc.filename is not None else ""
+        click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    except sqlite3.Error as exc:
+        click.echo(f"Error: database: {exc}", err=True)
+        sys.exit(EXIT_FAILED)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -29,6 +29,11 @@ class Settings(BaseModel):
         default=200 * 1024 * 1024, gt=0, description="Most bytes an OOXML package may inflate to."
     )
     max_zip_ratio: float = Field(default=100.0, gt=1, description="Largest inflate ratio per part.")
+    pdf_engine: Literal["pdfium", "pdfplumber"] = Field(
+        default="pdfium",
+        description="The PDF reader tried first; a file it cannot open or finds empty is "
+        "tried with the other.",
+    )
 
     @classmethod
     def resolve(cls, value: Settings | dict[str, Any] | None = None) -> Settings:

@@ -16,13 +16,16 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pipeline import runs
 from pipeline.errors import PipelineError
 from pipeline.fileio import write_text_atomic
 from pipeline.models import DocumentResult, Item, ItemKind, LabelScore, Review
@@ -277,14 +280,22 @@ def matched_count(results: Iterable[DocumentResult], corrections: Iterable[Corre
 def rewrite_run(run_dir: str | Path, corrections_path: str | Path) -> tuple[int, int]:
     """Apply stored corrections to a finished run's outputs in place, without reprocessing.
 
-    Rewrites the changed `documents/*.json`, then items.jsonl, items.csv, priorities.sqlite
-    and the manifest's item counts. Returns (corrections that matched an item, items now).
+    Rewrites the changed `documents/*.json`, then a new generation of items.jsonl,
+    items.csv, priorities.sqlite, schema.json and the manifest with its item counts, made
+    current in one step (`pipeline.runs`); it holds the run folder's lock meanwhile.
+    Returns (corrections that matched an item, items now).
     """
-    from pipeline import emit
-    from pipeline.batch import _previous_runs
-    from pipeline.report import load_run
+    run = runs.load_run(run_dir)
+    lock = runs.claim_output(run.dir)
+    try:
+        return _rewrite(run, corrections_path)
+    finally:
+        lock.close()
 
-    run = load_run(run_dir)
+
+def _rewrite(run: runs.Run, corrections_path: str | Path) -> tuple[int, int]:
+    from pipeline import emit
+
     corrections = load_corrections(corrections_path)
     index = CorrectionIndex(corrections)
     matched = matched_count([r for _, r in run.results], corrections)
@@ -295,15 +306,23 @@ def rewrite_run(run_dir: str | Path, corrections_path: str | Path) -> tuple[int,
             write_text_atomic(run.dir / output, new.model_dump_json(indent=2))
         fixed.append((output, new))
     ordered = [r for _, r in fixed]
-    count = emit.write_outputs(run.dir, ordered, _previous_runs(run.dir))
-    if run.manifest is not None:
+    manifest = run.manifest
+    if manifest is None:
+        manifest = runs.Manifest(run_id=uuid.uuid4().hex, started=datetime.now(UTC).isoformat())
+    counted: dict[str, int] = {}
+
+    def fill(gen: Path) -> runs.Manifest:
+        counted["items"] = emit.write_outputs(gen, ordered, runs.previous_runs(run.dir))
+        emit.write_schema(gen / "schema.json")
         items = {output: len(r.items) for output, r in fixed}
-        for record in run.manifest.inputs:
+        for record in manifest.inputs:
             if record.output in items:
                 record.items = items[record.output]
-        run.manifest.counts["items"] = count
-        write_text_atomic(run.dir / "manifest.json", run.manifest.model_dump_json(indent=2))
-    return matched, count
+        manifest.counts["items"] = counted["items"]
+        return manifest
+
+    runs.write_generation(run.dir, fill)
+    return matched, counted["items"]
 
 
 # ----------------------------------------------------------------------------- training
@@ -313,9 +332,7 @@ def _results_list(results: str | Path | Sequence[DocumentResult] | None) -> list
     if results is None:
         return []
     if isinstance(results, str | Path):
-        from pipeline.report import load_run
-
-        return [r for _, r in load_run(results).results]
+        return [r for _, r in runs.load_run(results).results]
     return list(results)
 
 

@@ -11,12 +11,11 @@ import csv
 import json
 import os
 import sqlite3
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pipeline.fileio import write_text_atomic
+from pipeline.fileio import crash_point, make_temp, write_text_atomic
 from pipeline.models import SCHEMA_VERSION, DocumentResult, Item
 
 CSV_FIELDS = [
@@ -137,12 +136,6 @@ def _csv_row(result: DocumentResult, item: Item) -> dict[str, str]:
     return {k: _spreadsheet_safe(str(v)) if v is not None else "" for k, v in row.items()}
 
 
-def _temp_beside(path: Path) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    return Path(tmp)
-
-
 def write_outputs(
     out_dir: Path, results: Iterable[DocumentResult], runs: list[dict[str, Any]]
 ) -> int:
@@ -151,11 +144,16 @@ def write_outputs(
     `results` is consumed one at a time (a generator that reads each document's result keeps
     memory flat however large the batch). Each file is built beside its final name and
     renamed into place only when all three are complete.
+
+    An item id met twice (a document given twice: the same bytes at two paths give the same
+    ids) is written once, so the JSONL and CSV rows are exactly the SQLite rows, whose
+    primary keys would merge them.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     finals = [out_dir / "items.jsonl", out_dir / "items.csv", out_dir / "priorities.sqlite"]
-    temps = [_temp_beside(path) for path in finals]
+    temps = [make_temp(path) for path in finals]
     count = 0
+    seen_items: set[str] = set()
     try:
         con = sqlite3.connect(temps[2])
         try:
@@ -167,7 +165,11 @@ def write_outputs(
                 writer = csv.DictWriter(csv_file, fieldnames=CSV_FIELDS, lineterminator="\n")
                 writer.writeheader()
                 for result in results:
-                    for item in result.items:
+                    items = [i for i in result.items if i.id not in seen_items]
+                    seen_items.update(i.id for i in items)
+                    if len(items) != len(result.items):
+                        result = result.model_copy(update={"items": items})
+                    for item in items:
                         row = item_row(result, item)
                         jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
                         writer.writerow(_csv_row(result, item))
@@ -182,7 +184,9 @@ def write_outputs(
         finally:
             con.close()
         for tmp, final in zip(temps, finals, strict=True):
+            crash_point()
             os.replace(tmp, final)
+        crash_point()
     except BaseException:
         for tmp in temps:
             tmp.unlink(missing_ok=True)

@@ -485,6 +485,10 @@ def evaluate(
     gold_dir = Path(gold_dir)
     if not gold_dir.is_dir():
         raise UsageError(gold_dir, "gold folder not found", "Pass the folder of gold *.json files.")
+    if not any(gold_dir.glob("*.json")):
+        raise UsageError(
+            gold_dir, "holds no gold files (*.json)", "Pass the folder of gold *.json files."
+        )
     index = _PredIndex(Path(pred_dir)) if pred_dir is not None else None
     if index is None and extract is None:
         from pipeline.process import process_file

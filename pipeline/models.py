@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 Format = Literal["pdf", "pptx", "docx", "text", "markdown"]
 
@@ -208,6 +208,16 @@ class DocumentInfo(BaseModel):
     page_count: int
     title: str | None = None
     metadata: DocumentMetadata = Field(default_factory=DocumentMetadata)
+    date: str | None = Field(
+        default=None,
+        description="Meeting or publication date (ISO date, year-month or year) from the "
+        "title, the first page or the file's properties; None when the document does not say.",
+    )
+    date_evidence: str | None = Field(
+        default=None,
+        description="Where the date was found and the line that gave it, e.g. "
+        "'first page: \"Geneva, 12 May 2022\"'.",
+    )
 
 
 class DocumentResult(BaseModel):

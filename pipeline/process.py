@@ -16,7 +16,13 @@ from pipeline.segment import document_to_sections
 
 
 def document_info(doc: Document) -> DocumentInfo:
-    return DocumentInfo.model_validate(doc.model_dump(exclude={"blocks"}))
+    info = DocumentInfo.model_validate(doc.model_dump(exclude={"blocks"}))
+    from pipeline.dates import document_date
+
+    found = document_date(doc)
+    if found is not None:
+        info.date, info.date_evidence = found.date, found.describe()
+    return info
 
 
 def document_to_result(

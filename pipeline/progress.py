@@ -7,7 +7,7 @@ import time
 
 import click
 
-from pipeline.batch import InputRecord, Manifest
+from pipeline.runs import InputRecord, Manifest
 
 
 class Progress:
@@ -34,8 +34,10 @@ class Progress:
 
     @staticmethod
     def _describe(record: InputRecord) -> str:
-        if record.status in ("processed", "unchanged"):
+        if record.status == "processed":
             return f"{record.status:9} {record.path}: {record.items} items"
+        if record.status == "unchanged":
+            return f"{record.status:9} {record.path}: {record.items} items (cached)"
         return f"{record.status:9} {record.path}: {record.reason}. {record.hint or ''}".rstrip()
 
     def _line(self, text: str) -> None:

@@ -21,72 +21,23 @@ import html
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from pipeline.batch import RESULT_DIR, Manifest
-from pipeline.errors import PipelineError
 from pipeline.fileio import write_text_atomic
 from pipeline.models import DocumentResult, Item
+from pipeline.runs import Run, RunNotFoundError, load_run
 from pipeline.taxonomy import load_taxonomy
+
+__all__ = ["Run", "RunNotFoundError", "load_run", "write_report"]
 
 LOW_CONFIDENCE = 0.5
 """A label scored below this flags its item for review."""
 NONE_KEY = "none"
 """Filter value for items with no country (global) or no theme."""
-_LOADED = ("processed", "unchanged", "removed")
-
-
-class RunNotFoundError(PipelineError):
-    """A folder that holds no run outputs."""
-
-    code = "not_a_run"
-    hint = "Give the --out folder of `pipeline run` (it holds documents/ and manifest.json)."
-
-
-@dataclass
-class Run:
-    """A run's outputs: its manifest (if any) and its results in input order."""
-
-    dir: Path
-    manifest: Manifest | None
-    results: list[tuple[str, DocumentResult]] = field(default_factory=list)
-
-
-def load_run(run_dir: str | Path) -> Run:
-    """Read a run folder written by `run_batch`: the manifest and every document result."""
-    run_dir = Path(run_dir)
-    docs = run_dir / RESULT_DIR
-    if not docs.is_dir() and not (run_dir / "manifest.json").is_file():
-        raise RunNotFoundError(run_dir, f"has no {RESULT_DIR}/ folder of results")
-    manifest = None
-    if (run_dir / "manifest.json").is_file():
-        try:
-            text = (run_dir / "manifest.json").read_text("utf-8")
-            manifest = Manifest.model_validate_json(text)
-        except (OSError, ValueError) as exc:
-            path = run_dir / "manifest.json"
-            raise RunNotFoundError(path, f"is not a run manifest ({exc})") from exc
-    if manifest is not None:
-        outputs = [r.output for r in manifest.inputs if r.output and r.status in _LOADED]
-    else:
-        outputs = [f"{RESULT_DIR}/{p.name}" for p in sorted(docs.glob("*.json"))]
-    run = Run(run_dir, manifest)
-    for output in dict.fromkeys(outputs):
-        path = run_dir / output
-        if not path.is_file():
-            continue
-        try:
-            run.results.append(
-                (output, DocumentResult.model_validate_json(path.read_text("utf-8")))
-            )
-        except (OSError, ValueError) as exc:
-            raise RunNotFoundError(path, f"is not a document result ({exc})") from exc
-    return run
 
 
 # ----------------------------------------------------------------------------- confidence

@@ -51,9 +51,9 @@ from pipeline.report import (
     LOW_CONFIDENCE,
     item_confidence,
     item_flags,
-    load_run,
     review_order,
 )
+from pipeline.runs import load_run
 from pipeline.taxonomy import load_taxonomy
 
 SHEET = "Items"

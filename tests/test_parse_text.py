@@ -172,3 +172,82 @@ def test_parse_command_outline_and_errors(
         main(["parse", str(tmp_path / "nope.pdf")])
     assert missing.value.code == 2
     assert "nope.pdf: no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_text_with_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    from pipeline.parse.detect import decode_text
+
+    text = "Côte d'Ivoire – next steps\n\n• Adopt the national plan on child labour\n"
+    bom = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}.get(encoding)
+    bom = bom or {"utf-32-le": b"\xff\xfe\x00\x00", "utf-32-be": b"\x00\x00\xfe\xff"}[encoding]
+    data = bom + text.encode(encoding)
+    assert decode_text(data) == text
+    path = tmp_path / "note.txt"
+    path.write_bytes(data)
+    doc = parse_file(path)
+    assert doc.format == "text"
+    assert "Adopt the national plan on child labour" in [b.text for b in doc.blocks]
+
+
+class _CountingLines(list):
+    """A list of lines that counts the elements it hands out (one per index, the length of
+    each slice) and stops a parser that does more than `budget` such steps."""
+
+    def __init__(self, lines: list[str], budget: int) -> None:
+        super().__init__(lines)
+        self.steps, self.budget = 0, budget
+
+    def _step(self, n: int) -> None:
+        self.steps += n
+        if self.steps > self.budget:
+            raise AssertionError(f"more than {self.budget} line steps: not linear")
+
+    def __getitem__(self, key):
+        part = list.__getitem__(self, key)
+        self._step(len(part) if isinstance(key, slice) else 1)
+        return part
+
+    def __iter__(self):
+        for line in list.__iter__(self):
+            self._step(1)
+            yield line
+
+
+def _big_text(size: int) -> list[str]:
+    """Plain text of about `size` characters: headings, paragraphs, bullets, blank lines,
+    ' | ' tables and flattened bullet lines, as the wild files have them."""
+    unit = [
+        "Kenya follow-up",
+        "The committee met in June and agreed on the following points for the year.",
+        "",
+        "• Publish the child labour survey before June 2022",
+        "Action | Responsible | Deadline",
+        "Train inspectors | Ministry of Labour | 2023",
+        "Review the list of hazardous work | ILO / Ministry | 2024",
+        "",
+        "Next steps • Convene the steering committee • Adopt the national plan",
+        "Short heading line",
+        "",
+        "",
+    ]
+    per_unit = sum(len(x) + 1 for x in unit)
+    return unit * max(1, size // per_unit)
+
+
+def test_text_parsing_is_linear_in_the_number_of_lines() -> None:
+    """A 5 MB text file is parsed in a bounded number of line steps per line (the old
+    look-ahead copied the rest of the page for every line: quadratic). Counted, not timed."""
+    from pipeline.parse.text import markdown_blocks, text_blocks
+
+    lines = _big_text(5_000_000)
+    small = _big_text(500_000)
+    for parser in (text_blocks, markdown_blocks):
+        steps = []
+        for sample in (small, lines):
+            counted = _CountingLines(sample, budget=20 * len(sample))
+            blocks = parser(counted, 1)
+            assert blocks
+            steps.append(counted.steps)
+        per_line = [s / len(x) for s, x in zip(steps, (small, lines), strict=True)]
+        assert per_line[1] <= per_line[0] * 1.1, (parser.__name__, per_line)

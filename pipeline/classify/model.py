@@ -34,28 +34,33 @@ import re
 import zipfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy
-import sklearn
-import spacy
 from pydantic import BaseModel, Field, ValidationError
-from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from pipeline.errors import ModelError
 from pipeline.fileio import write_bytes_atomic, write_text_atomic
 from pipeline.model_files import CARD_FILE, DEFAULT_DIR, MODEL_FILE
 from pipeline.taxonomy import load_taxonomy
 
+if TYPE_CHECKING:
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
 FORMAT_VERSION = 1
 
 _ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 _ARRAYS = ("word_idf", "char_idf", "coef", "intercept", "calibration", "reliability", "thresholds")
 _MAX_ENTRY_BYTES = 64 * 1024 * 1024
-_NOT_EVIDENCE = frozenset(ENGLISH_STOP_WORDS) | {"context"}
+
+
+@lru_cache(maxsize=1)
+def _not_evidence() -> frozenset[str]:
+    # scikit-learn (and scipy) are imported only when a model is built or applied.
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | {"context"}
 
 
 def label_keys() -> list[str]:
@@ -65,6 +70,10 @@ def label_keys() -> list[str]:
 
 
 def library_versions() -> dict[str, str]:
+    import scipy
+    import sklearn
+    import spacy
+
     return {
         "python": platform.python_version(),
         "numpy": np.__version__,
@@ -111,6 +120,8 @@ class TextModel:
         self.seed = seed
 
     def _vectorizers(self) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         word = TfidfVectorizer(
             analyzer="word",
             ngram_range=(1, 2),
@@ -129,6 +140,9 @@ class TextModel:
         return word, char
 
     def fit(self, texts: list[str], Y: np.ndarray) -> TextModel:
+        from scipy import sparse
+        from sklearn.linear_model import LogisticRegression
+
         self.word_, self.char_ = self._vectorizers()
         X = sparse.hstack(
             [self.word_.fit_transform(texts), self.char_.fit_transform(texts)], format="csr"
@@ -159,12 +173,14 @@ class TextModel:
         # Word features an analyst can read as evidence: not only stop words or the marker.
         self._readable = np.array(
             [
-                i < self.n_word_ and not set(str(t).split()) <= _NOT_EVIDENCE
+                i < self.n_word_ and not set(str(t).split()) <= _not_evidence()
                 for i, t in enumerate(self.feature_names_)
             ]
         )
 
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
+        from scipy import sparse
+
         return sparse.hstack(
             [self.word_.transform(texts), self.char_.transform(texts)], format="csr"
         )

@@ -11,7 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.config import Settings
-from pipeline.errors import MEMORY_HINT, CorruptFileError, PipelineError, ResourceLimitError
+from pipeline.errors import (
+    MEMORY_HINT,
+    CorruptFileError,
+    EmptyFileError,
+    EncryptedFileError,
+    ImageOnlyError,
+    PipelineError,
+    ResourceLimitError,
+)
 from pipeline.fileio import path_text
 from pipeline.models import BlockKind, Document, Format
 from pipeline.parse.common import Parsed
@@ -23,9 +31,7 @@ Parser = Callable[[Path, bytes, Settings], Parsed]
 def _parser_for(fmt: Format) -> Parser:
     # Imported lazily: pdfplumber and python-pptx cost time to import and each run needs few.
     if fmt == "pdf":
-        from pipeline.parse import pdf
-
-        return pdf.parse
+        return parse_pdf
     if fmt == "pptx":
         from pipeline.parse import pptx
 
@@ -37,6 +43,64 @@ def _parser_for(fmt: Format) -> Parser:
     from pipeline.parse import text
 
     return text.parse
+
+
+PDF_ENGINES = ("pdfium", "pdfplumber")
+# Which error to report when both PDF engines fail: the most specific one.
+_PDF_ERROR_RANK = {EncryptedFileError: 3, ImageOnlyError: 2, EmptyFileError: 1, CorruptFileError: 0}
+
+
+def _pdf_engine(name: str) -> Parser:
+    if name == "pdfium":
+        from pipeline.parse import pdfium
+
+        return pdfium.parse
+    from pipeline.parse import pdf
+
+    return pdf.parse
+
+
+def parse_pdf(path: Path, data: bytes, settings: Settings) -> Parsed:
+    """Parse a PDF with `settings.pdf_engine`, then with the other engine when the first
+    cannot open the file or finds no text (broken, encrypted in a way it does not support,
+    empty, images only). Limits are not retried. When both fail, the most specific error is
+    raised, its hint naming both engines and what each said."""
+    first = settings.pdf_engine
+    order = (first, *(e for e in PDF_ENGINES if e != first))
+    failures: list[tuple[str, PipelineError | None]] = []
+    for engine in order:
+        try:
+            return _pdf_engine(engine)(path, data, settings)
+        except (ResourceLimitError, RecursionError, MemoryError):
+            raise
+        except (CorruptFileError, EmptyFileError, EncryptedFileError, ImageOnlyError) as exc:
+            failures.append((engine, exc))
+        except PipelineError:
+            raise
+        except Exception as exc:
+            if type(exc).__name__ == "Unsafe":  # pdfium must not read this file
+                failures.append((engine, None))
+                continue
+            failures.append(
+                (engine, CorruptFileError(path, f"the {engine} reader failed ({_brief(exc)})"))
+            )
+    return _raise_pdf_failure(path, failures)
+
+
+def _brief(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {str(exc)[:200]}"
+
+
+def _raise_pdf_failure(path: Path, failures: list[tuple[str, PipelineError | None]]) -> Parsed:
+    errors = [(engine, exc) for engine, exc in failures if exc is not None]
+    # The most specific error; between equals, the one of the engine tried last.
+    _, chosen = max(reversed(errors), key=lambda item: _PDF_ERROR_RANK.get(type(item[1]), 0))
+    tried = "; ".join(f"{name}: {exc.reason}" for name, exc in errors)
+    skipped = [name for name, exc in failures if exc is None]
+    if skipped:
+        tried += "; " + ", ".join(skipped) + ": not tried (the file is unsafe for it)"
+    hint = f"{chosen.hint} Both PDF readers were tried ({tried})."
+    raise type(chosen)(path, chosen.reason, hint)
 
 
 def read_input(path: Path, settings: Settings) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import zipfile
@@ -68,7 +69,24 @@ def _detect_ooxml(path: Path, data: bytes) -> Format:
     )
 
 
+# Byte-order marks of the UTF-16 and UTF-32 encodings (UTF-32 first: its LE mark starts
+# with UTF-16's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def _as_text(data: bytes) -> str | None:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return None if "\x00" in text[:8192] else text
     if b"\x00" in data[:8192]:
         return None
     for encoding in ("utf-8-sig", "cp1252"):
@@ -104,5 +122,6 @@ def _looks_like_markdown(path: Path, text: str) -> bool:
 
 
 def decode_text(data: bytes) -> str:
-    """Decode a text file's bytes (UTF-8 with or without BOM, else Windows-1252)."""
+    """Decode a text file's bytes: UTF-16 or UTF-32 with a byte-order mark, UTF-8 with or
+    without one, else Windows-1252."""
     return _as_text(data) or ""

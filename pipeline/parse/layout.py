@@ -1,7 +1,8 @@
 """Page layout analysis: characters -> lines -> boxes -> blocks in reading order.
 
 Pure functions on neutral records (`PageRecord`: characters, ruling lines and rectangles in
-points, origin top-left), so any PDF engine can fill them; `pdf.py` does it with pdfplumber.
+points, origin top-left), so any PDF engine can fill them: `pdfium.py` with pypdfium2 (runs of
+glyphs, one per text object), `pdf.py` with pdfplumber (one record per glyph).
 
 The stages, each named by the data it turns into the next:
 
@@ -73,7 +74,13 @@ _LIGATURES = str.maketrans(
 
 @dataclass(slots=True, frozen=True)
 class Char:
-    """One glyph: text, box in points (origin top-left), font name and size."""
+    """One glyph, or a run of glyphs in one font on one baseline: text, box in points
+    (origin top-left), font name and size.
+
+    pdfplumber gives one glyph per `Char`; pdfium gives one run per text object, with
+    `glyphs` its number of visible glyphs (what size and boldness counts weigh). `bold`
+    None means: judge by the font name.
+    """
 
     text: str
     x0: float
@@ -82,6 +89,9 @@ class Char:
     bottom: float
     fontname: str
     size: float
+    bold: bool | None = None
+    italic: bool = False
+    glyphs: int = 1
 
 
 @dataclass(slots=True, frozen=True)
@@ -104,6 +114,60 @@ class PageRecord:
     chars: list[Char] = field(default_factory=list)
     lines: list[Rule] = field(default_factory=list)
     rects: list[Rule] = field(default_factory=list)
+
+
+def upright_record(
+    number: int,
+    width: float,
+    height: float,
+    upright: list[Char],
+    sideways: list[tuple[Char, float]],
+    rules: tuple[list[Rule], list[Rule]] = ([], []),
+) -> PageRecord:
+    """A page's record, turned by a quarter when most of its text runs sideways.
+
+    `sideways` holds the glyphs that are not upright, each with its direction (the text
+    matrix's b: negative when the text runs downwards); they are used, turned upright, only
+    when they are most of the page (a landscape table printed on a rotated page).
+    `rules` are the ruling lines and rectangles in the page's frame.
+    """
+    turn = 0
+    n_sideways = sum(c.glyphs for c, _ in sideways)
+    if n_sideways > sum(c.glyphs for c in upright):
+        down = sum(c.glyphs for c, direction in sideways if direction < 0)
+        turn = 1 if down >= n_sideways / 2 else -1
+    if not turn:
+        chars = upright
+    else:
+        chars = []
+        for c, direction in sideways:
+            if (direction < 0) != (turn == 1):
+                continue
+            x0, top, x1, bottom = _place(c.x0, c.top, c.x1, c.bottom, turn, width, height)
+            # A sideways glyph's box is as wide as its size; turned, that is its height.
+            chars.append(
+                dataclasses.replace(c, x0=x0, x1=x1, top=top, bottom=bottom, size=bottom - top)
+            )
+    lines, rects = rules
+    return PageRecord(
+        number=number,
+        width=height if turn else width,
+        height=width if turn else height,
+        chars=chars,
+        lines=[Rule(*_place(r.x0, r.top, r.x1, r.bottom, turn, width, height)) for r in lines],
+        rects=[Rule(*_place(r.x0, r.top, r.x1, r.bottom, turn, width, height)) for r in rects],
+    )
+
+
+def _place(
+    x0: float, top: float, x1: float, bottom: float, turn: int, width: float, height: float
+) -> tuple[float, float, float, float]:
+    """A box in the upright frame of a page turned by a quarter (turn 1: clockwise text)."""
+    if turn == 1:  # text runs downwards; its top points to the right
+        return top, width - x1, bottom, width - x0
+    if turn == -1:  # text runs upwards; its top points to the left
+        return height - bottom, x0, height - top, x1
+    return x0, top, x1, bottom
 
 
 @dataclass(slots=True)
@@ -200,6 +264,10 @@ def is_bold(fontname: str) -> bool:
     return bool(_BOLD_RE.search(fontname))
 
 
+def _char_bold(c: Char) -> bool:
+    return c.bold if c.bold is not None else is_bold(c.fontname)
+
+
 def _is_marker_only(text: str) -> bool:
     """True when `text` is just a bullet glyph or a list number ('•', '2.', '(a)')."""
     text = text.strip()
@@ -248,9 +316,14 @@ def _make_line(chars: Sequence[Char]) -> Line | None:
         ):
             parts.append(" ")
             xs.append(prev.x1)
-        for ch in c.text:
-            parts.append(ch)
+        if len(c.text) == 1:
+            parts.append(c.text)
             xs.append(c.x0)
+        else:  # a run: spread its characters over its width
+            step = (c.x1 - c.x0) / len(c.text)
+            for k, ch in enumerate(c.text):
+                parts.append(ch)
+                xs.append(c.x0 + k * step)
         prev = c
     raw = "".join(parts).rstrip().translate(_LIGATURES)
     if not raw.strip():
@@ -259,8 +332,8 @@ def _make_line(chars: Sequence[Char]) -> Line | None:
     # The text's glyphs, without bullets: a bullet set larger than the text or raised
     # must not make the line taller, nor decide its boldness.
     text_chars = [c for c in visible if c.text.isalnum() or not is_bullet_glyph(c.text)]
-    bold = sum(is_bold(c.fontname) for c in text_chars)
-    countable = len(text_chars) or 1
+    bold = sum(c.glyphs for c in text_chars if _char_bold(c))
+    countable = sum(c.glyphs for c in text_chars) or 1
     high = text_chars or visible
     marker, rest = split_marker(raw)
     text_x0 = visible[0].x0
@@ -505,7 +578,7 @@ def _attach_scripts(segments: list[list[Char]]) -> list[list[Char]]:
     merged: set[int] = set()
     for k, seg in enumerate(segments):
         top, bottom, size = boxes[k]
-        if sum(1 for c in seg if not c.text.isspace()) > 4:
+        if sum(c.glyphs for c in seg if not c.text.isspace()) > 4:
             continue
         center, x0, x1 = (top + bottom) / 2, seg[0].x0, seg[-1].x1
         for h in order[bisect_left(tops, center - tallest) : bisect_right(tops, center)]:
@@ -528,7 +601,11 @@ def _attach_scripts(segments: list[list[Char]]) -> list[list[Char]]:
 
 def size_counts(chars: Iterable[Char]) -> Counter[float]:
     """Visible characters per font size (rounded to half a point)."""
-    return Counter(round(c.size * 2) / 2 for c in chars if not c.text.isspace() and c.size > 0)
+    counts: Counter[float] = Counter()
+    for c in chars:
+        if c.size > 0 and not c.text.isspace():
+            counts[round(c.size * 2) / 2] += c.glyphs
+    return counts
 
 
 def body_sizes(pages: Sequence[PageLayout]) -> None:

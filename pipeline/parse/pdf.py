@@ -44,7 +44,7 @@ _PDF_DATE_RE = re.compile(
     r"(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*(?:([Zz])|([+-])(\d{2})'?(\d{2})?)?"
 )
 # Titles that are file names or placeholders, not a document's title.
-_FILE_TITLE_RE = re.compile(
+FILE_TITLE_RE = _FILE_TITLE_RE = re.compile(
     r".*\.(?:docx?|dotx?|pptx?|xlsx?|pdf|odt|odp|rtf|txt|html?|indd|qxd|tex|exe)|untitled|\W*",
     re.I,
 )
@@ -240,27 +240,17 @@ def page_to_record(path: Path, page: Any, settings: Settings) -> tuple[layout.Pa
     # One walk over the characters; sideways ones are set aside and used (turned upright)
     # only when they are most of the page.
     upright: list[layout.Char] = []
-    sideways: list[tuple[str, float, float, float, float, str, float]] = []
+    sideways: list[tuple[layout.Char, float]] = []
     for text, x0, x1, top, bottom, font, size, is_upright, direction in raw_chars:
         if not text:
             continue
-        x0, x1, top, bottom = x0 - ox, x1 - ox, top - oy, bottom - oy
+        char = layout.Char(text, x0 - ox, x1 - ox, top - oy, bottom - oy, font, size)
         if is_upright:
-            upright.append(layout.Char(text, x0, x1, top, bottom, font, size))
+            upright.append(char)
         else:
-            sideways.append((text, x0, top, x1, bottom, font, direction))
-    turn = 0
-    if len(sideways) > len(upright):
-        down = sum(1 for item in sideways if item[6] < 0)
-        turn = 1 if down >= len(sideways) / 2 else -1
-    record = layout.PageRecord(
-        number=page.page_number,
-        width=height if turn else width,
-        height=width if turn else height,
-        chars=upright if not turn else _turn_chars(sideways, turn, width, height),
-    )
-    record.lines = list(_rules(objects["line"], ox, oy, turn, width, height))
-    record.rects = list(_rules(objects["rect"], ox, oy, turn, width, height))
+            sideways.append((char, direction))
+    rules = (_rules(objects["line"], ox, oy), _rules(objects["rect"], ox, oy))
+    record = layout.upright_record(page.page_number, width, height, upright, sideways, rules)
     return record, len(objects["image"])
 
 
@@ -318,48 +308,11 @@ def layout_objects(page: Any) -> dict[str, list[Any]]:
 _KINDS = {LTChar: "char", LTLine: "line", LTRect: "rect", LTImage: "image"}
 
 
-def _turn_chars(
-    sideways: list[tuple[str, float, float, float, float, str, float]],
-    turn: int,
-    width: float,
-    height: float,
-) -> list[layout.Char]:
-    """Sideways characters running the page's main way, in the page's upright frame."""
-    out = []
-    for text, x0, top, x1, bottom, font, direction in sideways:
-        if (direction < 0) != (turn == 1):
-            continue
-        nx0, ntop, nx1, nbottom = _place(x0, top, x1, bottom, turn, width, height)
-        # pdfminer gives a sideways glyph's advance as its size; its height is the size.
-        out.append(layout.Char(text, nx0, nx1, ntop, nbottom, font, nbottom - ntop))
-    return out
-
-
-def _place(
-    x0: float, top: float, x1: float, bottom: float, turn: int, width: float, height: float
-) -> tuple[float, float, float, float]:
-    """A box in the upright frame of a page turned by a quarter (turn 1: clockwise text)."""
-    if turn == 1:  # text runs downwards; its top points to the right
-        return top, width - x1, bottom, width - x0
-    if turn == -1:  # text runs upwards; its top points to the left
-        return height - bottom, x0, height - top, x1
-    return x0, top, x1, bottom
-
-
-def _rules(
-    objs: Iterable[_Box], ox: float, oy: float, turn: int, width: float, height: float
-) -> Iterable[layout.Rule]:
-    for ox0, ox1, otop, obottom in objs:
-        x0, top, x1, bottom = _place(
-            float(ox0) - ox,
-            float(otop) - oy,
-            float(ox1) - ox,
-            float(obottom) - oy,
-            turn,
-            width,
-            height,
-        )
-        yield layout.Rule(x0, top, x1, bottom)
+def _rules(objs: Iterable[_Box], ox: float, oy: float) -> list[layout.Rule]:
+    return [
+        layout.Rule(float(x0) - ox, float(top) - oy, float(x1) - ox, float(bottom) - oy)
+        for x0, x1, top, bottom in objs
+    ]
 
 
 def _text(value: Any) -> str | None:

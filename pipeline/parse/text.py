@@ -31,6 +31,8 @@ _CAPS_TAIL_RE = re.compile(r"(?<=[.;:]) ([A-Z][A-Z'â€™&-]+(?: (?:[A-Z(][A-Z()'â€
 _INLINE_NUMBER_RE = re.compile(r"(?:^|(?<=\s))(\d{1,2})\.\s+(?=\S)")
 _SENTENCE_END = (".", ";", ":", "!", "?", ",")
 _SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+[A-Z(][a-z]")
+_WHOLE_BOLD_RE = re.compile(r"(\*\*|__)[^*_]+\1:?")
+_MARKUP_CHARS = frozenset("*_[]<>\\")
 
 
 def parse(path: Path, data: bytes, settings: Settings) -> Parsed:
@@ -48,8 +50,10 @@ def parse(path: Path, data: bytes, settings: Settings) -> Parsed:
 
 def strip_inline(text: str) -> tuple[str, bool]:
     """Remove Markdown/HTML inline markup; say whether the whole text was bold."""
+    if not _MARKUP_CHARS.intersection(text):  # plain text (most of it): nothing to remove
+        return clean_space(text), False
     stripped = text.strip()
-    whole_bold = bool(re.fullmatch(r"(\*\*|__)[^*_]+\1:?", stripped))
+    whole_bold = bool(_WHOLE_BOLD_RE.fullmatch(stripped))
     text = _LINK_RE.sub(r"\1", text)
     text = _TAG_RE.sub("", text)
     for _ in range(3):  # nested emphasis: ***x*** or **a *b* c**
@@ -92,6 +96,14 @@ def text_blocks(lines: list[str], page: int) -> list[Block]:
     blocks: list[Block] = []
     tables = 0
     skip_to = 0
+    # next_text[i]: the first non-blank line after line i, cleaned ("" when none); built
+    # backwards once, so each line's look-ahead costs O(1) (no copy of the rest of the page).
+    next_text = [""] * len(lines)
+    following = ""
+    for j in range(len(lines) - 1, -1, -1):
+        next_text[j] = following
+        if lines[j].strip():
+            following = lines[j]
     for i, raw in enumerate(lines):
         if i < skip_to:
             continue
@@ -138,7 +150,7 @@ def text_blocks(lines: list[str], page: int) -> list[Block]:
                 Block(kind=BlockKind.list_item, text=rest, page=page, marker=marker, level=0)
             )
             continue
-        next_line = next((clean_space(x) for x in lines[i + 1 :] if x.strip()), "")
+        next_line = clean_space(next_text[i])
         kind = BlockKind.heading if _looks_like_heading(line) and next_line else BlockKind.paragraph
         blocks.append(Block(kind=kind, text=line, page=page))
     return blocks
