@@ -13,12 +13,13 @@ Features are plain strings with a value (1.0 for presence), ready for a linear m
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipeline.candidates import Candidate
 from pipeline.cues import column_role, heading_cue, line_cue
 from pipeline.deadlines import find_deadline
 from pipeline.itemtext import opens_with_action
-from pipeline.lexicon import Lexicon, fold, lexicon
+from pipeline.lexicon import Lexicon, Terms, fold, lexicon
 
 _URL_RE = re.compile(r"(https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
 _YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
@@ -29,16 +30,19 @@ _SUBJECT_FUTURE_RE = re.compile(
 )
 
 
-def _has(padded: str, entries: tuple[str, ...]) -> bool:
-    return any(entry in padded for entry in entries)
+def _has(padded: str, terms: Terms) -> bool:
+    return terms.found_in(padded)
 
 
 def word_classes(text: str | None) -> list[str]:
     """The lexicon classes whose stems occur in `text`."""
-    if not text:
-        return []
+    return list(_word_classes(text)) if text else []
+
+
+@lru_cache(maxsize=65536)
+def _word_classes(text: str) -> tuple[str, ...]:
     padded = fold(text)
-    return [name for name, entries in lexicon().classes.items() if _has(padded, entries)]
+    return tuple(name for name, terms in lexicon().classes.items() if terms.found_in(padded))
 
 
 def _length_bucket(words: int) -> str:
@@ -127,18 +131,25 @@ def text_features(text: str) -> dict[str, float]:
 
 
 def _context_features(prefix: str, text: str | None, f: dict[str, float]) -> None:
+    for name in _context_names(prefix, text or ""):
+        f[name] = 1.0
+
+
+@lru_cache(maxsize=65536)
+def _context_names(prefix: str, text: str) -> tuple[str, ...]:
+    """The features a heading, lead-in, parent, label or column gives (the same headings and
+    lead-ins come back for every candidate under them, hence the cache)."""
     if not text:
-        f[f"{prefix}:none"] = 1.0
-        return
-    for name in word_classes(text):
-        f[f"{prefix}:{name}"] = 1.0
+        return (f"{prefix}:none",)
+    names = [f"{prefix}:{name}" for name in word_classes(text)]
     cue = line_cue(text) if prefix != "h" else heading_cue(text)
     if cue is not None:
-        f[f"{prefix}_cue={cue.role}"] = 1.0
+        names.append(f"{prefix}_cue={cue.role}")
     if prefix != "h" and _has(fold(text), lexicon().past):
-        f[f"{prefix}:past"] = 1.0
+        names.append(f"{prefix}:past")
     if prefix != "h" and _has(fold(text), lexicon().future):
-        f[f"{prefix}:future"] = 1.0
+        names.append(f"{prefix}:future")
+    return tuple(names)
 
 
 def candidate_features(c: Candidate) -> dict[str, float]:

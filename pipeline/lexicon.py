@@ -13,11 +13,44 @@ from importlib import resources
 
 
 @dataclass(frozen=True)
+class Terms:
+    """Entries of one word class, matched on folded padded text (see `fold`): a single word
+    is a prefix of a word ('priorit' finds 'priorities'), a word ending with a space is the
+    whole word, several words are a phrase found as such."""
+
+    prefixes: tuple[str, ...]
+    words: frozenset[str]
+    phrases: tuple[str, ...]
+
+    @classmethod
+    def of(cls, values: list[str]) -> Terms:
+        prefixes, words, phrases = set(), set(), set()
+        for value in values:
+            core = fold(value).strip()
+            if not core:
+                continue
+            if " " in core:
+                phrases.add(" " + core + (" " if value.endswith(" ") else ""))
+            elif value.endswith(" "):
+                words.add(core)
+            else:
+                prefixes.add(core)
+        return cls(tuple(sorted(prefixes)), frozenset(words), tuple(sorted(phrases)))
+
+    def found_in(self, padded: str) -> bool:
+        """True when an entry occurs in `padded` (a `fold` result)."""
+        for word in padded.split():
+            if word in self.words or word.startswith(self.prefixes):
+                return True
+        return any(phrase in padded for phrase in self.phrases)
+
+
+@dataclass(frozen=True)
 class Lexicon:
-    classes: dict[str, tuple[str, ...]]
-    future: tuple[str, ...]
-    past: tuple[str, ...]
-    reporting: tuple[str, ...]
+    classes: dict[str, Terms]
+    future: Terms
+    past: Terms
+    reporting: Terms
     nominal_suffixes: tuple[str, ...]
     nominal_links: frozenset[str]
     future_suffixes: tuple[str, ...]
@@ -30,15 +63,11 @@ def lexicon() -> Lexicon:
     path = resources.files("pipeline.vocab").joinpath("extraction_lexicon.json")
     data = json.loads(path.read_text("utf-8"))
 
-    def entries(values: list[str]) -> tuple[str, ...]:
-        padded = {" " + fold(v).strip() + (" " if v.endswith(" ") else "") for v in values}
-        return tuple(sorted(padded))
-
     return Lexicon(
-        classes={name: entries(values) for name, values in data["classes"].items()},
-        future=entries(data["future"]),
-        past=entries(data["past"]),
-        reporting=entries(data["reporting"]),
+        classes={name: Terms.of(values) for name, values in data["classes"].items()},
+        future=Terms.of(data["future"]),
+        past=Terms.of(data["past"]),
+        reporting=Terms.of(data["reporting"]),
         nominal_suffixes=tuple(data["nominal_suffixes"]),
         nominal_links=frozenset(data["nominal_links"]),
         future_suffixes=tuple(data["future_suffixes"]["fr"] + data["future_suffixes"]["es"]),
@@ -52,6 +81,7 @@ def lexicon() -> Lexicon:
     )
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, accents removed, every run of non-alphanumerics one space, padded."""
     text = unicodedata.normalize("NFKD", text.lower())
