@@ -5,8 +5,9 @@ Every candidate (`pipeline.candidates`) is scored by the extraction model
 P(not an item). Siblings are decided together: a candidate's probabilities are blended with
 the mean of its list, column or paragraph, so that a list is not half taken. A few rules are
 certain enough to override the model: a line that is only a URL or an e-mail address is never
-an item, and a document that never names the field (`vocab/domain.json`) gives none. Without
-an installed model the cue rules decide alone, as before the model existed.
+an item, a table row whose status cell says it is done gives none, and a document that never
+names the field (`vocab/domain.json`) gives none. Without an installed model the cue rules
+decide alone, as before the model existed.
 Each item carries the evidence that made it an item: its score, lead-in and strongest features.
 """
 
@@ -25,7 +26,7 @@ from pipeline.cues import normalise
 from pipeline.extract_model import CLASSES, ExtractionModel, load_model
 from pipeline.features import candidate_features
 from pipeline.itemtext import attach_deadlines_and_actors
-from pipeline.lexicon import fold
+from pipeline.lexicon import fold, lexicon
 from pipeline.models import Document, ExtractionEvidence, Item, ItemKind, Section
 
 SIBLING_WEIGHT = 0.5
@@ -129,6 +130,12 @@ def describe_feature(name: str) -> str:
     return _FORMS.get(name, name.replace("_", " "))
 
 
+def _row_done(c: Candidate) -> bool:
+    """A work-plan row whose status cell says it is done ('Done', 'Réalisé', 'Finalizada')."""
+    done = lexicon().done_status
+    return any(fold(cell).strip() in done for cell in c.row_cells)
+
+
 def decide(
     candidates: list[Candidate],
     model: ExtractionModel | None,
@@ -160,7 +167,7 @@ def decide(
         kind: ItemKind | None = best if 1.0 - p[0] >= threshold else None  # type: ignore[assignment]
         if c.rule_kind and p[0] < RULE_VETO:
             kind = c.rule_kind
-        if _ONLY_LINK_RE.match(c.item.text):
+        if _ONLY_LINK_RE.match(c.item.text) or _row_done(c):
             kind = None
         key = (c.block.id, normalise(c.item.text))
         if kind and key in seen:

@@ -56,6 +56,7 @@ class Lexicon:
     future_suffixes: tuple[str, ...]
     determiners: frozenset[str]
     reported: re.Pattern[str]
+    done_status: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -72,6 +73,7 @@ def lexicon() -> Lexicon:
         nominal_links=frozenset(data["nominal_links"]),
         future_suffixes=tuple(data["future_suffixes"]["fr"] + data["future_suffixes"]["es"]),
         determiners=frozenset(data["determiners"]["words"]),
+        done_status=frozenset(fold(v).strip() for v in data["done_status"]["values"]),
         reported=re.compile(
             r"\b(?:"
             + "|".join(re.escape(v) for v in data["reported_speech"]["verbs"])

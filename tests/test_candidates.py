@@ -293,3 +293,19 @@ def test_retraining_the_extractor_makes_earlier_results_stale(tmp_path: Path) ->
     card["model_sha256"] = "0" * 64
     (tmp_path / "extractor_card.json").write_text(json.dumps(card), encoding="utf-8")
     assert before and current_model_version(tmp_path) not in (None, before)
+
+
+def test_a_work_plan_row_marked_done_gives_no_item(tmp_path: Path) -> None:
+    path = tmp_path / "plan.md"
+    path.write_text(
+        "# Child labour roadmap: work plan 2025\n\n"
+        "| Activity | Lead | Status |\n|---|---|---|\n"
+        "| Adopt the hazardous work list | Ministry | Done |\n"
+        "| Train 80 labour inspectors | Ministry | Planned |\n",
+        encoding="utf-8",
+    )
+    from pipeline.process import process_file
+
+    texts = [i.text for i in process_file(path).items]
+    assert "Train 80 labour inspectors" in texts
+    assert "Adopt the hazardous work list" not in texts
