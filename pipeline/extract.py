@@ -5,7 +5,8 @@ Every candidate (`pipeline.candidates`) is scored by the extraction model
 P(not an item). Siblings are decided together: a candidate's probabilities are blended with
 the mean of its list, column or paragraph, so that a list is not half taken. A few rules are
 certain enough to override the model: a line that is only a URL or an e-mail address is never
-an item, a table row whose status cell says it is done gives none, and a document that never
+an item, nor is a line that reports itself done ('was completed', 'ont été adoptés'), a table
+row whose status cell says it is done gives none, and a document that never
 names the field (`vocab/domain.json`) gives none. Without an installed model the cue rules
 decide alone, as before the model existed.
 Each item carries the evidence that made it an item: its score, lead-in and strongest features.
@@ -136,6 +137,13 @@ def _row_done(c: Candidate) -> bool:
     return any(fold(cell).strip() in done for cell in c.row_cells)
 
 
+def _said_done(text: str) -> bool:
+    """'The guidance note was completed and sent ...': a result reported, not an item."""
+    lex = lexicon()
+    opening = " ".join(text.split()[:12])
+    return bool(lex.done_statement.search(opening)) and not lex.future.found_in(fold(text))
+
+
 def decide(
     candidates: list[Candidate],
     model: ExtractionModel | None,
@@ -167,7 +175,7 @@ def decide(
         kind: ItemKind | None = best if 1.0 - p[0] >= threshold else None  # type: ignore[assignment]
         if c.rule_kind and p[0] < RULE_VETO:
             kind = c.rule_kind
-        if _ONLY_LINK_RE.match(c.item.text) or _row_done(c):
+        if _ONLY_LINK_RE.match(c.item.text) or _row_done(c) or _said_done(c.item.text):
             kind = None
         key = (c.block.id, normalise(c.item.text))
         if kind and key in seen:

@@ -57,6 +57,7 @@ class Lexicon:
     determiners: frozenset[str]
     reported: re.Pattern[str]
     done_status: frozenset[str]
+    done_statement: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +75,7 @@ def lexicon() -> Lexicon:
         future_suffixes=tuple(data["future_suffixes"]["fr"] + data["future_suffixes"]["es"]),
         determiners=frozenset(data["determiners"]["words"]),
         done_status=frozenset(fold(v).strip() for v in data["done_status"]["values"]),
+        done_statement=re.compile("|".join(data["done_statement"]["patterns"]), re.I),
         reported=re.compile(
             r"\b(?:"
             + "|".join(re.escape(v) for v in data["reported_speech"]["verbs"])

@@ -309,3 +309,15 @@ def test_a_work_plan_row_marked_done_gives_no_item(tmp_path: Path) -> None:
     texts = [i.text for i in process_file(path).items]
     assert "Train 80 labour inspectors" in texts
     assert "Adopt the hazardous work list" not in texts
+
+
+def test_a_line_that_reports_itself_done_is_no_item() -> None:
+    from pipeline.extract import _said_done
+
+    assert _said_done("The guidance note was completed and sent to all Pathfinder Countries.")
+    assert _said_done("Les termes de référence ont été adoptés par procédure écrite.")
+    assert _said_done("Work on the communication plan is under way.")
+    assert not _said_done("The report will be completed and sent by June.")
+    assert not _said_done(
+        "Ensure the functioning of the committee, which has been constituted by the Ministry"
+    )
