@@ -65,7 +65,7 @@ def _future_early(text: str, lex: Lexicon) -> bool:
     """A future verb among the first eight words: 'The Ministry will convene ...', 'Le
     ministère finalisera ...', 'Se lanzará ...' (what someone will do, said as a sentence)."""
     words = _WORD_RE.findall(text.lower())[:8]
-    if any(w in ("will", "shall") for w in words):
+    if any(w in lex.future_words for w in words):
         return True
     return any(len(w) >= 6 and w.endswith(lex.future_suffixes) for w in words)
 

@@ -54,6 +54,7 @@ class Lexicon:
     nominal_suffixes: tuple[str, ...]
     nominal_links: frozenset[str]
     future_suffixes: tuple[str, ...]
+    future_words: frozenset[str]
     determiners: frozenset[str]
     reported: re.Pattern[str]
     done_status: frozenset[str]
@@ -73,6 +74,7 @@ def lexicon() -> Lexicon:
         nominal_suffixes=tuple(data["nominal_suffixes"]),
         nominal_links=frozenset(data["nominal_links"]),
         future_suffixes=tuple(data["future_suffixes"]["fr"] + data["future_suffixes"]["es"]),
+        future_words=frozenset(data["future_suffixes"]["words"]),
         determiners=frozenset(data["determiners"]["words"]),
         done_status=frozenset(fold(v).strip() for v in data["done_status"]["values"]),
         done_statement=re.compile("|".join(data["done_statement"]["patterns"]), re.I),
