@@ -87,9 +87,12 @@ def lexicon() -> Lexicon:
     )
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, accents removed, every run of non-alphanumerics one space, padded."""
-    text = unicodedata.normalize("NFKD", text.lower())
+    text = unicodedata.normalize("NFKD", text.lower().translate(_LIGATURES))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " " + re.sub(r"[^a-z0-9]+", " ", text).strip() + " "
