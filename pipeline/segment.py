@@ -125,7 +125,8 @@ def names_region(text: str) -> bool:
 def document_country(doc: Document) -> CountryMention | None:
     """The country a whole document is about: the one its title names (or, without a title,
     its first line), else the one a short subtitle line names by its name (not a city), else
-    the one that dominates its text (at least 4 mentions and 75% of all country mentions)."""
+    the one that dominates its text (at least 4 mentions and 75% of all country mentions, or
+    3 mentions and no other country)."""
     first = doc.title or (doc.blocks[0].text if doc.blocks else None)
     if first and len(first.split()) <= 20:
         mention = single_country(first)
@@ -147,7 +148,9 @@ def document_country(doc: Document) -> CountryMention | None:
     if not counts:
         return None
     code, top = counts.most_common(1)[0]
-    return first_seen[code] if top >= 4 and top >= 0.75 * sum(counts.values()) else None
+    total = sum(counts.values())
+    dominant = (top >= 4 and top >= 0.75 * total) or (top >= 3 and top == total)
+    return first_seen[code] if dominant else None
 
 
 def _continues_numbering(parent: Section, text: str) -> bool:

@@ -321,3 +321,18 @@ def test_a_line_that_reports_itself_done_is_no_item() -> None:
     assert not _said_done(
         "Ensure the functioning of the committee, which has been constituted by the Ministry"
     )
+
+
+def test_a_memo_that_names_only_its_own_country_is_that_countrys(tmp_path: Path) -> None:
+    from pipeline.segment import document_country
+
+    path = tmp_path / "memo.md"
+    path.write_text(
+        "# Note to the Minister of Labour\n\nFrom: the national focal point\n\n"
+        "Benin joined the Alliance in 2022. A mission went to Cotonou in September.\n\n"
+        "## Action points\n\n- The focal point will convene the child labour committee in "
+        "Benin in November\n",
+        encoding="utf-8",
+    )
+    mention = document_country(parse_file(path))
+    assert mention is not None and mention.code == "BEN"
