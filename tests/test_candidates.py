@@ -329,7 +329,7 @@ def test_a_memo_that_names_only_its_own_country_is_that_countrys(tmp_path: Path)
     path = tmp_path / "memo.md"
     path.write_text(
         "# Note to the Minister of Labour\n\nFrom: the national focal point\n\n"
-        "Benin joined the Alliance in 2022. A mission went to Cotonou in September.\n\n"
+        "Benin joined the Alliance in 2022. A mission went to Benin in September.\n\n"
         "## Action points\n\n- The focal point will convene the child labour committee in "
         "Benin in November\n",
         encoding="utf-8",
