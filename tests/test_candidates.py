@@ -283,16 +283,21 @@ def test_corrections_teach_the_extractor_negatives_and_positives(tmp_path: Path)
 
 
 def test_retraining_the_extractor_makes_earlier_results_stale(tmp_path: Path) -> None:
-    """The version a run caches results under changes when either model changes."""
+    """The version a run caches results under changes when either model is trained on other
+    data, and not when only the stored floats differ (another machine, same training)."""
     from pipeline.model_files import current_model_version
 
     for name in ("model_card.json", "extractor_card.json"):
         shutil.copy(ROOT / "models" / name, tmp_path / name)
     before = current_model_version(tmp_path)
-    card = json.loads((tmp_path / "extractor_card.json").read_text("utf-8"))
+    card_path = tmp_path / "extractor_card.json"
+    card = json.loads(card_path.read_text("utf-8"))
     card["model_sha256"] = "0" * 64
-    (tmp_path / "extractor_card.json").write_text(json.dumps(card), encoding="utf-8")
-    assert before and current_model_version(tmp_path) not in (None, before)
+    card_path.write_text(json.dumps(card), encoding="utf-8")
+    assert before and current_model_version(tmp_path) == before
+    card["data_sha256"] = "1" * 64
+    card_path.write_text(json.dumps(card), encoding="utf-8")
+    assert current_model_version(tmp_path) not in (None, before)
 
 
 def test_a_work_plan_row_marked_done_gives_no_item(tmp_path: Path) -> None:
