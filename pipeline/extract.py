@@ -30,7 +30,7 @@ from pipeline.itemtext import attach_deadlines_and_actors
 from pipeline.lexicon import fold, lexicon
 from pipeline.models import Document, ExtractionEvidence, Item, ItemKind, Section
 
-SIBLING_WEIGHT = 0.5
+SIBLING_WEIGHT = 0.7
 THRESHOLD = 0.5  # P(priority) + P(next_step) needed to take a candidate
 # A candidate the cue rules take stays an item unless the model is this sure it is not one.
 RULE_VETO = 0.7
