@@ -1,8 +1,9 @@
 """Find the actors named in items: organisations, national bodies and groups.
 
-One cached `spacy.blank("en")` pipeline holds an EntityRuler whose patterns come from
-`pipeline/vocab/actors.jsonl` (label "ACTOR"): phrase patterns, matched on the lower-case form
-(full names, groups such as 'labour inspectors'), and token patterns (case-sensitive acronyms,
+One cached blank English pipeline (on the shared tokenizer of `pipeline.nlp`) holds an
+EntityRuler whose patterns come from `pipeline/vocab/actors.jsonl` (label "ACTOR"): phrase
+patterns, matched on the lower-case form (full names, groups such as 'labour inspectors'), and
+token patterns (case-sensitive acronyms,
 ministry acronyms like 'MOLESS', and national bodies such as 'Ministry of Labour, Employment and
 Social Security' or 'National Child Labour Committee'). Where matches overlap the longest one
 wins (the EntityRuler sorts matches by length and keeps non-overlapping ones).
@@ -30,12 +31,14 @@ import json
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import spacy
-from spacy.language import Language
-from spacy.pipeline import EntityRuler
-from spacy.tokens import Span
+from pipeline.nlp import pipeline_on_shared_tokenizer
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.pipeline import EntityRuler
+    from spacy.tokens import Span
 
 __all__ = ["ACTOR_LABEL", "actor_nlp", "build_actor_ruler", "find_actors", "load_actor_patterns"]
 
@@ -68,6 +71,8 @@ def load_actor_patterns() -> tuple[dict[str, Any], ...]:
 
 def build_actor_ruler(nlp: Language) -> EntityRuler:
     """Add an EntityRuler with the actor patterns to `nlp` and return it."""
+    from spacy.pipeline import EntityRuler
+
     ruler = nlp.add_pipe(
         "entity_ruler",
         name="actor_ruler",
@@ -81,7 +86,7 @@ def build_actor_ruler(nlp: Language) -> EntityRuler:
 @lru_cache(maxsize=1)
 def actor_nlp() -> Language:
     """The shared blank English pipeline with the actor ruler (built once)."""
-    nlp = spacy.blank("en")
+    nlp = pipeline_on_shared_tokenizer()
     build_actor_ruler(nlp)
     return nlp
 

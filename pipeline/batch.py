@@ -6,7 +6,9 @@
   `unchanged` and not processed again. The cache lives in the outputs themselves, so a run
   that was interrupted loses nothing it had finished.
 - Isolation: each document runs in a forked worker process with a time limit and a memory
-  limit; a timeout, a crash or a `PipelineError` is recorded and the batch goes on.
+  limit; a timeout, a crash or a `PipelineError` is recorded and the batch goes on. With
+  `executor="dask"` the documents run as tasks on a Dask cluster instead
+  (`pipeline/executors.py`); their results come back here and are written the same way.
 - Determinism: results are collected in input order whatever the number of jobs, so a
   parallel run writes the same files as a serial one.
 """
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -40,6 +43,7 @@ from pipeline import __version__
 from pipeline.config import Settings
 from pipeline.errors import MEMORY_HINT, PipelineError, UnsupportedFormatError
 from pipeline.fileio import path_text, write_text_atomic
+from pipeline.groups import Groups, apply_groups, assign_groups
 from pipeline.model_files import current_model_version
 from pipeline.models import DocumentResult
 from pipeline.runs import (
@@ -109,6 +113,23 @@ class BatchOptions(BaseModel):
     )
     follow_symlinks: bool = Field(
         default=False, description="Also read links (under folders) to files outside them."
+    )
+    executor: Literal["local", "dask"] = Field(
+        default="local",
+        description="Where documents are processed: local worker processes or a Dask cluster "
+        "(pipeline/executors.py).",
+    )
+    scheduler: str | None = Field(
+        default=None, description="Address of the Dask scheduler, e.g. tcp://10.0.0.5:8786."
+    )
+    dask_inputs: Literal["bytes", "shared"] = Field(
+        default="bytes",
+        description="Send each input's bytes to the Dask workers, or let them read it from "
+        "its absolute path (a folder every worker sees at the same path).",
+    )
+    csv_bom: bool = Field(
+        default=False,
+        description="Start items.csv with a UTF-8 byte-order mark, so Excel opens it as UTF-8.",
     )
 
 
@@ -572,11 +593,13 @@ def _run(
         _report(progress, record, manifest, total)
 
     if jobs:
-        _warm_up()
-        _run_jobs(jobs, options, done)
+        from pipeline.executors import executor_for
+
+        executor_for(options).run(jobs, options, done)
     manifest.inputs = records
     obsolete = _account_removed(previous, manifest, options.prune)
     manifest.corrections_sha256 = _sha256(options.corrections) if options.corrections else None
+    manifest.csv_bom = options.csv_bom
     if not jobs and _nothing_changed(out_dir, previous, manifest):
         assert previous is not None
         result = _finish_unchanged(out_dir, previous, manifest, started)
@@ -585,8 +608,17 @@ def _run(
         def fill(gen: Path) -> Manifest:
             manifest.generation = gen.name
             runs = [*previous_runs(out_dir), manifest.model_dump(exclude={"inputs"})]
-            results = _stream_results(out_dir, manifest, options.corrections)
-            manifest.counts["items"] = emit.write_outputs(gen, results, runs[-50:])
+            # Two passes over the results (one at a time, memory stays flat): the groups of
+            # renditions need every document of the run, then each result is written.
+            sources: list[str] = []
+            groups = assign_groups(
+                _collect_sources(_stream_results(out_dir, manifest, options.corrections), sources)
+            )
+            results = _stream_results(out_dir, manifest, options.corrections, groups)
+            manifest.counts["items"] = emit.write_outputs(
+                gen, results, runs[-50:], csv_bom=options.csv_bom
+            )
+            manifest.counts["rejected"] = _rejected(options.corrections, sources)
             _count(manifest)
             emit.write_schema(gen / "schema.json")
             for stage in ("parse", "segment", "extract", "classify"):
@@ -627,6 +659,8 @@ def _nothing_changed(out_dir: Path, previous: Manifest | None, manifest: Manifes
     )
     if not same_versions or previous.corrections_sha256 != manifest.corrections_sha256:
         return False
+    if previous.csv_bom != manifest.csv_bom:
+        return False
 
     def outcome(records: list[InputRecord]) -> set[tuple[str, str | None, str | None, str]]:
         done = {"processed": "ok", "unchanged": "ok"}
@@ -648,10 +682,11 @@ def _finish_unchanged(
 
     def fill(gen: Path) -> Manifest:
         manifest.generation = gen.name
-        carry_over(out_dir, gen, ("items.jsonl", "items.csv", "schema.json"))
+        carry_over(out_dir, gen, tuple(name for name in AGGREGATES if name != DATABASE))
         database = copy_database(out_dir, gen)
         _count(manifest)
         manifest.counts["items"] = previous.counts.get("items", 0)
+        manifest.counts["rejected"] = previous.counts.get("rejected", 0)
         manifest.timings = {"total": round(time.perf_counter() - started, 3)}
         emit.record_run(database, manifest.model_dump(exclude={"inputs"}))
         return manifest
@@ -704,12 +739,30 @@ def _account_removed(previous: Manifest | None, manifest: Manifest, prune: bool)
     return obsolete
 
 
+def _collect_sources(
+    results: Iterable[DocumentResult], sources: list[str]
+) -> Iterator[DocumentResult]:
+    for result in results:
+        sources.append(result.document.source)
+        yield result
+
+
+def _rejected(corrections_path: Path | None, sources: list[str]) -> int:
+    """Stored "not an item" corrections for the run's documents (those items are dropped)."""
+    if corrections_path is None:
+        return 0
+    from pipeline.corrections import load_corrections, rejected_count
+
+    return rejected_count(load_corrections(corrections_path), sources)
+
+
 def _stream_results(
-    out_dir: Path, manifest: Manifest, corrections_path: Path | None
+    out_dir: Path, manifest: Manifest, corrections_path: Path | None, groups: Groups | None = None
 ) -> Iterator[DocumentResult]:
     """The results of the run in input order, read one at a time (memory stays flat), with
-    stored corrections applied (and written back to the document's result when they change
-    it); each record's item count is updated on the way. A result file is read once."""
+    stored corrections applied and, when given, the run's `groups` of renditions (both
+    written back to the document's result when they change it); each record's item count is
+    updated on the way. A result file is read once."""
     index = None
     if corrections_path is not None:
         from pipeline.corrections import CorrectionIndex, apply_corrections, load_corrections
@@ -727,11 +780,14 @@ def _stream_results(
             result = DocumentResult.model_validate_json(path.read_text("utf-8"))
         except (OSError, ValueError):
             continue
+        fixed = result
         if index is not None:
-            fixed = apply_corrections(result, index)
-            if fixed != result:
-                write_text_atomic(path, fixed.model_dump_json(indent=2))
-                result = fixed
+            fixed = apply_corrections(fixed, index)
+        if groups is not None:
+            fixed = apply_groups(fixed, groups)
+        if fixed != result:
+            write_text_atomic(path, fixed.model_dump_json(indent=2))
+            result = fixed
         if record.status in ("processed", "unchanged"):
             record.items = len(result.items)
         yield result

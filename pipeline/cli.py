@@ -38,6 +38,39 @@ def _pdf_engine_option(func):  # type: ignore[no-untyped-def]
     )(func)
 
 
+def _executor_options(func):  # type: ignore[no-untyped-def]
+    """`pipeline run`'s choice of executor: local worker processes or a Dask cluster."""
+    func = click.option(
+        "--dask-inputs",
+        type=click.Choice(["bytes", "shared"]),
+        default="bytes",
+        show_default=True,
+        help="With --executor dask: send each file's bytes to the workers, or let them read "
+        "it from its absolute path (inputs on a folder every worker sees at the same path).",
+    )(func)
+    func = click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler to run on, e.g. tcp://10.0.0.5:8786 (implies --executor dask).",
+    )(func)
+    return click.option(
+        "--executor",
+        type=click.Choice(["local", "dask"]),
+        default=None,
+        help="Where documents are processed: local worker processes (default) or the Dask "
+        "cluster of --scheduler (needs the 'dask' extra; see README).",
+    )(func)
+
+
+def _executor_settings(executor: str | None, scheduler: str | None, dask_inputs: str) -> dict:
+    executor = executor or ("dask" if scheduler else "local")
+    if executor == "dask" and not scheduler:
+        raise click.UsageError("--executor dask needs --scheduler ADDRESS.")
+    if executor == "local" and scheduler:
+        raise click.UsageError("--scheduler is for --executor dask.")
+    return {"executor": executor, "scheduler": scheduler, "dask_inputs": dask_inputs}
+
+
 def _with_pdf_engine(settings: Settings | None, pdf_engine: str | None) -> Settings:
     settings = settings or Settings()
     return settings.model_copy(update={"pdf_engine": pdf_engine}) if pdf_engine else settings
@@ -238,6 +271,12 @@ def _settings(values: tuple[str, ...]) -> Settings:
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary and failures.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print unchanged and skipped files.")
+@click.option(
+    "--csv-bom",
+    is_flag=True,
+    help="Start items.csv with a UTF-8 byte-order mark so Excel shows accented names right.",
+)
+@_executor_options
 @_pdf_engine_option
 def run(
     inputs: tuple[Path, ...],
@@ -254,17 +293,23 @@ def run(
     follow_symlinks: bool,
     quiet: bool,
     verbose: bool,
+    csv_bom: bool,
     pdf_engine: str | None,
+    executor: str | None,
+    scheduler: str | None,
+    dask_inputs: str,
 ) -> None:
     """Process every document in INPUTS (files or folders, searched recursively) into --out.
 
-    Writes documents/<name>.json, items.jsonl, items.csv, priorities.sqlite, schema.json
-    and manifest.json. Unchanged documents are not processed again. Files that are not
+    Writes documents/<name>.json, items.jsonl, items.csv, priorities.sqlite,
+    items.parquet, item_labels.parquet, schema.json, items.schema.json, metadata.json and
+    manifest.json. Unchanged documents are not processed again. Files that are not
     documents are listed as skipped; a file that cannot be read is recorded as failed with
     the reason and the batch goes on. Exit code 0 when every file succeeded, 2 when any
     failed, 1 for usage errors.
 
-    Example: pipeline run reports/ --out outputs --jobs 2
+    Example: pipeline run reports/ --out outputs --jobs 2; on a Dask cluster:
+    pipeline run reports/ --out outputs --executor dask --scheduler tcp://10.0.0.5:8786
     """
     import signal
 
@@ -281,7 +326,9 @@ def run(
         include=list(include),
         exclude=list(exclude),
         follow_symlinks=follow_symlinks,
+        csv_bom=csv_bom,
         **({"jobs": jobs} if jobs else {}),
+        **_executor_settings(executor, scheduler, dask_inputs),
     )
     progress = Progress(quiet=quiet, verbose=verbose)
 
@@ -410,16 +457,21 @@ def taxonomy() -> None:
 
 
 @cli.command()
-def schema() -> None:
+@click.option(
+    "--rows",
+    is_flag=True,
+    help="Print the schema of an items.jsonl row (items.schema.json) instead.",
+)
+def schema(rows: bool) -> None:
     """Print the JSON Schema of a document result (what `extract` prints and `run` writes).
 
-    Example: pipeline schema > schema.json
+    Example: pipeline schema > schema.json; pipeline schema --rows > items.schema.json
     """
     import json
 
-    from pipeline.emit import result_schema
+    from pipeline.emit import result_schema, row_schema
 
-    click.echo(json.dumps(result_schema(), indent=2, ensure_ascii=False))
+    click.echo(json.dumps(row_schema() if rows else result_schema(), indent=2, ensure_ascii=False))
 
 
 def _evaluate_links(links_file: Path, gold_dir: Path, json_out: Path | None) -> None:

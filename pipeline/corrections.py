@@ -222,8 +222,12 @@ def correct_item(item: Item, correction: Correction) -> Item:
     mark = f"{REVIEW_EVIDENCE}{correction.reviewer}, {correction.date}"
     update: dict[str, Any] = {
         "review": Review(
-            reviewer=correction.reviewer, date=correction.date, fields=correction.fields
-        )
+            reviewer=correction.reviewer,
+            date=correction.date,
+            fields=correction.fields,
+            note=correction.note,
+        ),
+        "review_status": "corrected" if correction.fields else "reviewed",
     }
     if correction.kind is not None:
         update["kind"] = correction.kind
@@ -257,6 +261,21 @@ def apply_corrections(
         elif not c.not_an_item:
             items.append(correct_item(item, c))
     return result.model_copy(update={"items": items})
+
+
+def rejected_count(
+    corrections: CorrectionIndex | Iterable[Correction], sources: Iterable[str]
+) -> int:
+    """How many stored "not an item" corrections concern the documents named `sources`.
+
+    Rejected items are dropped from the results (`apply_corrections`), so they are counted
+    from the corrections themselves: by the file name of the document they were made on.
+    """
+    index = (
+        corrections if isinstance(corrections, CorrectionIndex) else CorrectionIndex(corrections)
+    )
+    names = {source_name(s) for s in sources}
+    return sum(1 for c in index.corrections if c.not_an_item and source_name(c.source) in names)
 
 
 def apply_corrections_to_results(
@@ -295,13 +314,16 @@ def rewrite_run(run_dir: str | Path, corrections_path: str | Path) -> tuple[int,
 
 def _rewrite(run: runs.Run, corrections_path: str | Path) -> tuple[int, int]:
     from pipeline import emit
+    from pipeline.groups import apply_groups, assign_groups
 
     corrections = load_corrections(corrections_path)
     index = CorrectionIndex(corrections)
     matched = matched_count([r for _, r in run.results], corrections)
+    corrected = [(output, apply_corrections(result, index)) for output, result in run.results]
+    groups = assign_groups(r for _, r in corrected)
     fixed: list[tuple[str, DocumentResult]] = []
-    for output, result in run.results:
-        new = apply_corrections(result, index)
+    for (output, result), (_, new) in zip(run.results, corrected, strict=True):
+        new = apply_groups(new, groups)
         if new != result:
             write_text_atomic(run.dir / output, new.model_dump_json(indent=2))
         fixed.append((output, new))
@@ -312,7 +334,10 @@ def _rewrite(run: runs.Run, corrections_path: str | Path) -> tuple[int, int]:
     counted: dict[str, int] = {}
 
     def fill(gen: Path) -> runs.Manifest:
-        counted["items"] = emit.write_outputs(gen, ordered, runs.previous_runs(run.dir))
+        counted["items"] = emit.write_outputs(
+            gen, ordered, runs.previous_runs(run.dir), csv_bom=manifest.csv_bom
+        )
+        manifest.counts["rejected"] = rejected_count(index, [r.document.source for r in ordered])
         emit.write_schema(gen / "schema.json")
         items = {output: len(r.items) for output, r in fixed}
         for record in manifest.inputs:

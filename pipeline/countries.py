@@ -3,7 +3,8 @@
 Names come from pycountry (name, common and official names, and the short form of names like
 "Bolivia, Plurinational State of") plus the aliases, abbreviations, demonyms and capitals in
 `vocab/countries.json`, and the French and Spanish names of `vocab/countries_fr_es.json`.
-Matching uses a blank spaCy pipeline with two PhraseMatchers: one on
+Matching uses the shared blank spaCy pipeline (`pipeline.nlp`, spaCy imported on first use)
+with two PhraseMatchers: one on
 lower-cased tokens for names, one on exact tokens for abbreviations ("US" but not "us").
 """
 
@@ -14,12 +15,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import pycountry
-import spacy
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.util import filter_spans
+
+from pipeline.nlp import blank_english
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.matcher import PhraseMatcher
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,9 @@ def _finder() -> _Finder:
             names.setdefault(name, code)
     for group in ("aliases", "demonyms", "capitals"):
         names.update(data[group])
-    nlp = spacy.blank("en")
+    from spacy.matcher import PhraseMatcher
+
+    nlp = blank_english()
     name_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     abbr_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
     codes: dict[str, str] = {}
@@ -104,6 +110,8 @@ def _format_context(finder: _Finder, text: str, start: int, end: int) -> bool:
 
 def find_countries(text: str) -> list[CountryMention]:
     """All country mentions in `text`, longest match first where they overlap, in order."""
+    from spacy.util import filter_spans
+
     finder = _finder()
     doc = finder.nlp.make_doc(text)
     spans = []

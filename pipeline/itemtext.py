@@ -11,16 +11,18 @@ import hashlib
 import re
 from functools import lru_cache
 from importlib import resources
-
-import spacy
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from pipeline.actors import find_actors
 from pipeline.countries import country_name, is_capital, single_country
 from pipeline.cues import normalise
 from pipeline.deadlines import find_deadline
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Provenance, Section
+from pipeline.nlp import pipeline_on_shared_tokenizer
 from pipeline.parse.common import split_marker
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 _SUPERSCRIPT_RE = re.compile(r"(?<=\w)[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _TRAILING_RE = re.compile(r"(\s*[;,:]\s*|\s+(and|or|et|y|as well as)\s*)$", re.I)
@@ -49,7 +51,7 @@ def action_verbs() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _sentencizer() -> Language:
-    nlp = spacy.blank("en")
+    nlp = pipeline_on_shared_tokenizer()
     nlp.add_pipe("sentencizer")
     return nlp
 
@@ -193,6 +195,7 @@ class ItemBuilder:
                 block_ids=[block.id],
                 span=span,
                 source_text=block.text,
+                bbox=block.bbox,
             ),
         )
 

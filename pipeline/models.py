@@ -12,9 +12,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "2.0.0"
 
 Format = Literal["pdf", "pptx", "docx", "text", "markdown"]
 
@@ -136,6 +136,11 @@ class Provenance(BaseModel):
         default=None, description="Character offsets of the item in the first block's text."
     )
     source_text: str = Field(description="The full text of the first block.")
+    bbox: BBox | None = Field(
+        default=None,
+        description="The first block's box on its page or slide (points, top-left origin), "
+        "so a reader can mark the item on an image of the page; None when unknown.",
+    )
 
 
 class LabelScore(BaseModel):
@@ -156,6 +161,7 @@ class Review(BaseModel):
         description="Fields the reviewer changed (kind, country, themes, actions); empty when "
         "they confirmed the item as it was.",
     )
+    note: str | None = Field(default=None, description="The reviewer's note, if any.")
 
 
 class ExtractionEvidence(BaseModel):
@@ -168,6 +174,10 @@ class ExtractionEvidence(BaseModel):
     reasons: list[str] = Field(
         default_factory=list, description="The strongest features, in words, with their weight."
     )
+
+
+ReviewStatus = Literal["machine", "reviewed", "corrected", "rejected"]
+"""An item's review state; 'rejected' (marked not an item) is never an item of a result."""
 
 
 class Item(BaseModel):
@@ -197,6 +207,30 @@ class Item(BaseModel):
     review: Review | None = Field(
         default=None, description="Set when an analyst's correction was applied to the item."
     )
+    review_status: ReviewStatus = Field(
+        default="machine",
+        description="'machine': as the pipeline found it; 'reviewed': an analyst confirmed it "
+        "unchanged; 'corrected': an analyst changed some fields (review.fields). Items marked "
+        "'not an item' ('rejected') are left out of the results and counted in the manifest.",
+    )
+    group_id: str | None = Field(
+        default=None,
+        description="Shared by the same item in other renditions of the same document (PPTX "
+        "and its PDF export, DOCX and PDF, Markdown); None when it has no counterpart. Set by "
+        "`pipeline run` from all documents of the run (`pipeline.groups`).",
+    )
+    canonical: bool = Field(
+        default=True,
+        description="False for the copies of an item in poorer renditions (pptx > docx > pdf "
+        "> markdown > text); count `canonical` items to count each item once.",
+    )
+
+    @model_validator(mode="after")
+    def _review_status(self) -> Item:
+        """A result written before `review_status` existed: derive it from `review`."""
+        if self.review is not None and self.review_status == "machine":
+            self.review_status = "corrected" if self.review.fields else "reviewed"
+        return self
 
 
 class DocumentInfo(BaseModel):
@@ -217,6 +251,11 @@ class DocumentInfo(BaseModel):
         default=None,
         description="Where the date was found and the line that gave it, e.g. "
         "'first page: \"Geneva, 12 May 2022\"'.",
+    )
+    group_id: str | None = Field(
+        default=None,
+        description="Shared by the renditions of one document (the same deck as PPTX and PDF, "
+        "…); None when the run holds no other rendition. Set by `pipeline run`.",
     )
 
 

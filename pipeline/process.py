@@ -51,13 +51,15 @@ def process_file(
     path: str | Path,
     settings: Settings | dict | None = None,
     timings: dict[str, float] | None = None,
+    data: bytes | None = None,
 ) -> DocumentResult:
     """Parse `path` and extract its items; raises only `PipelineError` for bad input.
 
-    `timings`, when given, receives the seconds spent in each stage.
+    `timings`, when given, receives the seconds spent in each stage; `data`, when given, is
+    the file's bytes already read (see `parse_file`).
     """
     clock = _Clock(timings)
-    doc = parse_file(path, settings)
+    doc = parse_file(path, settings, data)
     clock.lap("parse")
     return document_to_result(doc, timings)
 
@@ -65,7 +67,7 @@ def process_file(
 def warm_up() -> None:
     """Import the parsers and build every cached vocabulary, matcher and model now, so that
     forked workers share them instead of each paying ~0.2 s to build them again."""
-    from pipeline.parse import docx, pdf, pptx, text  # noqa: F401
+    from pipeline.parse import docx, pdf, pdfium, pptx, text  # noqa: F401
 
     blocks = [
         Block(kind=BlockKind.heading, text="Nepal: next steps", page=1),

@@ -10,7 +10,19 @@ own script and style (by hash) and no network access at all.
 Sections: totals; items that need review (low confidence) first; the charts; filters by
 country, theme, action, kind, words and confidence (kept in the URL's `#` part, so a heatmap
 cell is a plain link); the items per country with deadline, actors, labels with scores and
-evidence, and source file with page or slide; the run's documents.
+evidence, and source file with page or slide; recurring priorities per country and the open
+next steps (from `threads.jsonl`, written by `pipeline track`); the run's documents.
+
+Document groups: renditions of one document (deck.pptx and its PDF export) give the same
+items; items that share `group_id` are shown once (the `canonical` one), with the other
+renditions listed ("also in: deck.pdf, deck.md"). Totals, heatmap and charts count groups.
+
+The source of each item: for a PDF, an image of its page (rendered here with pypdfium2 at a
+low resolution) with the item's box marked; for a slide deck or other text, the page's or
+slide's text with the item's block marked. Each page is embedded once, as a JSON string in a
+`<script type="application/json">` element that the page's script reads only when the item is
+opened, so a report of thousands of items loads as fast as one without images. With
+`assets=True` the images are written to `report_assets/` beside the report instead.
 """
 
 from __future__ import annotations
@@ -18,9 +30,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import io
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -88,11 +102,194 @@ def _scores(scores: list[Any]) -> list[dict[str, Any]]:
     return [{"label": s.label, "score": round(s.score, 4), "evidence": s.evidence} for s in scores]
 
 
-def report_data(run: Run) -> dict[str, Any]:
+def group_key(item: Item) -> str:
+    """The item's document group (the same item in every rendition); its own id if none."""
+    return getattr(item, "group_id", None) or item.id
+
+
+def is_canonical(item: Item) -> bool:
+    """Whether the item stands for its group (True when the run does not say)."""
+    value = getattr(item, "canonical", None)
+    return True if value is None else bool(value)
+
+
+Member = tuple[int, DocumentResult, Item]
+"""(index of the result in the run, the result, the item)."""
+
+
+def item_groups(results: list[DocumentResult]) -> list[tuple[Member, list[Member]]]:
+    """Each document group once: (the member that stands for it, the other renditions), in
+    the order of the first item of each group. The canonical item stands for its group; a
+    group without one is shown by its first item."""
+    groups: dict[str, list[Member]] = {}
+    for index, result in enumerate(results):
+        for item in result.items:
+            groups.setdefault(group_key(item), []).append((index, result, item))
+    out = []
+    for members in groups.values():
+        main = next((m for m in members if is_canonical(m[2])), members[0])
+        out.append((main, [m for m in members if m is not main]))
+    return out
+
+
+@dataclass
+class Sources:
+    """Pages of the run's sources, embedded once each: key 'doc-page' -> JSON-able record
+    ({"image": uri, "w": points, "h": points} for PDF pages, {"blocks": [...]} for slides
+    and text pages), plus the asset files to write beside the report."""
+
+    pages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    assets: dict[str, bytes] = field(default_factory=dict)
+    notes: dict[int, str] = field(default_factory=dict)
+
+
+PAGE_WIDTH_PX = 680
+"""Width the PDF pages are rendered at: readable, about 40-80 KB a page as JPEG."""
+JPEG_QUALITY = 55
+MAX_EMBEDDED_PAGES = 600
+"""Beyond this many page images the report points to `--assets` instead of growing."""
+ASSETS_DIR = "report_assets"
+
+
+def _page_key(result: DocumentResult, page: int) -> str:
+    """A page's key: the same file's page is embedded once, whatever its name."""
+    return f"{result.document.id[:16]}-{page}"
+
+
+def _source_path(result: DocumentResult, hints: list[str]) -> Path | None:
+    """The document's file when it is still there with the same bytes."""
+    for candidate in (result.document.source, *hints):
+        path = Path(candidate)
+        try:
+            if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == (
+                result.document.id
+            ):
+                return path
+        except OSError:
+            continue
+    return None
+
+
+def _render_pdf_pages(path: Path, pages: set[int]) -> dict[int, tuple[bytes, float, float]]:
+    """JPEG bytes and page size in points of each wanted page (missing on any error)."""
+    import pypdfium2 as pdfium
+
+    out: dict[int, tuple[bytes, float, float]] = {}
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except Exception:
+        return out
+    try:
+        for number in sorted(pages):
+            if not 1 <= number <= len(pdf):
+                continue
+            try:
+                page = pdf[number - 1]
+                width, height = page.get_size()
+                scale = max(0.3, min(2.0, PAGE_WIDTH_PX / max(width, 1.0)))
+                image = page.render(scale=scale).to_pil().convert("RGB")
+                buffer = io.BytesIO()
+                image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+                out[number] = (buffer.getvalue(), float(width), float(height))
+                page.close()
+            except Exception:
+                continue
+    finally:
+        pdf.close()
+    return out
+
+
+def _page_blocks(path: Path, pages: set[int]) -> dict[int, list[dict[str, Any]]]:
+    """The text blocks of each wanted page or slide, from the parsed source."""
+    from pipeline.errors import PipelineError
+    from pipeline.parse import parse_file
+
+    try:
+        doc = parse_file(path)
+    except (PipelineError, OSError, ValueError):
+        return {}
+    out: dict[int, list[dict[str, Any]]] = {}
+    for block in doc.blocks:
+        if block.page in pages:
+            out.setdefault(block.page, []).append(
+                {
+                    "id": block.id,
+                    "kind": str(block.kind),
+                    "text": block.text,
+                    "level": block.level,
+                }
+            )
+    return out
+
+
+def collect_sources(run: Run, wanted: dict[int, set[int]], assets: bool = False) -> Sources:
+    """Render or read the pages `wanted` ({result index: pages}) of the run's sources."""
+    hints: dict[str, list[str]] = {}
+    if run.manifest is not None:
+        for record in run.manifest.inputs:
+            if record.sha256:
+                hints.setdefault(record.sha256, []).extend(
+                    p for p in (record.path, record.key) if p
+                )
+    sources = Sources()
+    images = 0
+    done: set[str] = set()
+    for index, (_, result) in enumerate(run.results):
+        pages = wanted.get(index)
+        if not pages or result.document.id in done:
+            continue
+        done.add(result.document.id)
+        path = _source_path(result, hints.get(result.document.id, []))
+        if path is None:
+            sources.notes[index] = (
+                f"{result.document.source} is not where it was processed (or has changed): "
+                "only the item's own paragraph is shown."
+            )
+            continue
+        if result.document.format == "pdf":
+            if not assets and images + len(pages) > MAX_EMBEDDED_PAGES:
+                sources.notes[index] = (
+                    f"more than {MAX_EMBEDDED_PAGES} page images: build the report with "
+                    "`pipeline report RUN_DIR --assets` to see this document's pages."
+                )
+                continue
+            for number, (jpeg, width, height) in _render_pdf_pages(path, pages).items():
+                images += 1
+                key = _page_key(result, number)
+                if assets:
+                    name = f"{ASSETS_DIR}/{result.document.id[:12]}-p{number}.jpg"
+                    sources.assets[name] = jpeg
+                    uri = name
+                else:
+                    uri = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
+                sources.pages[key] = {"image": uri, "w": round(width, 2), "h": round(height, 2)}
+        else:
+            for number, blocks in _page_blocks(path, pages).items():
+                sources.pages[_page_key(result, number)] = {"blocks": blocks}
+    return sources
+
+
+def _box(item: Item, size: dict[str, Any] | None) -> list[float] | None:
+    """The item's box as percentages of its page [left, top, right, bottom]."""
+    bbox = getattr(item.provenance, "bbox", None)
+    if bbox is None or not size or not size.get("w") or not size.get("h"):
+        return None
+    w, h = size["w"], size["h"]
+
+    def pct(v: float, total: float) -> float:
+        return round(max(0.0, min(100.0, 100 * v / total)), 2)
+
+    return [pct(bbox.x0, w), pct(bbox.top, h), pct(bbox.x1, w), pct(bbox.bottom, h)]
+
+
+def report_data(
+    run: Run, sources: Sources | None = None, threads: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """Everything the page's script needs, as plain JSON-able data."""
     tax = load_taxonomy()
+    results = [result for _, result in run.results]
     docs, items = [], []
-    for index, (_, result) in enumerate(run.results):
+    for index, result in enumerate(results):
         doc = result.document
         docs.append(
             {
@@ -101,41 +298,121 @@ def report_data(run: Run) -> dict[str, Any]:
                 "format": doc.format,
                 "unit": _unit(result),
                 "title": doc.title,
+                "date": getattr(doc, "date", None),
                 "items": len(result.items),
+                "note": sources.notes.get(index) if sources else None,
             }
         )
-        for item in result.items:
-            items.append(
-                {
-                    "id": item.id,
-                    "doc": index,
-                    "kind": item.kind,
-                    "text": item.text,
-                    "country": item.country,
-                    "countryName": item.country_name or item.country,
-                    "themes": item.themes,
-                    "actions": item.actions,
-                    "themeScores": _scores(item.theme_scores),
-                    "actionScores": _scores(item.action_scores),
-                    "deadline": item.deadline.text if item.deadline else None,
-                    "deadlineDate": item.deadline.date if item.deadline else None,
-                    "actors": item.actors,
-                    "page": item.provenance.page,
-                    "section": item.section,
-                    "context": item.context,
-                    "cue": item.cue,
-                    "confidence": item_confidence(item),
-                    "flags": item_flags(item),
-                    "review": item.review.model_dump() if item.review else None,
-                }
-            )
+    for (index, result, item), others in item_groups(results):
+        key = _page_key(result, item.provenance.page)
+        page = sources.pages.get(key) if sources else None
+        entry = {
+            "id": item.id,
+            "doc": index,
+            "kind": item.kind,
+            "text": item.text,
+            "country": item.country,
+            "countryName": item.country_name or item.country,
+            "themes": item.themes,
+            "actions": item.actions,
+            "themeScores": _scores(item.theme_scores),
+            "actionScores": _scores(item.action_scores),
+            "deadline": item.deadline.text if item.deadline else None,
+            "deadlineDate": item.deadline.date if item.deadline else None,
+            "actors": item.actors,
+            "page": item.provenance.page,
+            "section": item.section,
+            "context": item.context,
+            "cue": item.cue,
+            "confidence": item_confidence(item),
+            "flags": item_flags(item),
+            "review": item.review.model_dump() if item.review else None,
+            "status": getattr(item, "review_status", None),
+            "also": [{"doc": i, "page": it.provenance.page, "id": it.id} for i, _, it in others],
+            "blocks": item.provenance.block_ids,
+            "src": key if page else None,
+            "box": _box(item, page) if page and "image" in page else None,
+        }
+        if not page:
+            entry["sourceText"] = item.provenance.source_text
+            entry["span"] = list(item.provenance.span) if item.provenance.span else None
+        items.append(entry)
     return {
         "themes": [{"id": t.id, "label": t.label} for t in tax.themes],
         "actions": [{"id": a.id, "label": a.label} for a in tax.actions],
         "documents": docs,
         "items": items,
         "lowConfidence": LOW_CONFIDENCE,
+        "threads": threads,
     }
+
+
+# ----------------------------------------------------------------------------- threads
+
+THREADS_FILE = "threads.jsonl"
+
+
+def load_threads(run_dir: Path) -> list[dict[str, Any]] | None:
+    """The thread records of `pipeline track` (trimmed for the page), or None when the run
+    folder has no threads.jsonl."""
+    path = run_dir / THREADS_FILE
+    if not path.is_file():
+        return None
+    out = []
+    for line in path.read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        try:
+            r = json.loads(line)
+        except ValueError:
+            continue
+        steps = []
+        for step in r.get("steps", []):
+            follow = step.get("follow_up") or None
+            steps.append(
+                {
+                    "status": step.get("status"),
+                    "progress": step.get("progress"),
+                    "date": step.get("date"),
+                    "document": step.get("document_id"),
+                    "source": step.get("source"),
+                    "text": step.get("text"),
+                    "item": step.get("item_id"),
+                    "kind": step.get("kind"),
+                    "documents": [
+                        {
+                            "document": d.get("document_id"),
+                            "source": d.get("source"),
+                            "date": d.get("date"),
+                        }
+                        for d in step.get("documents", [])
+                    ],
+                    "followUp": {
+                        "status": follow.get("status"),
+                        "date": follow.get("date"),
+                        "source": follow.get("source"),
+                        "text": follow.get("text"),
+                    }
+                    if follow
+                    else None,
+                }
+            )
+        out.append(
+            {
+                "id": r.get("thread_id"),
+                "country": r.get("country"),
+                "body": r.get("body"),
+                "kind": r.get("kind"),
+                "text": r.get("text"),
+                "status": r.get("status"),
+                "progress": r.get("progress"),
+                "first": r.get("first_date"),
+                "last": r.get("last_date"),
+                "items": r.get("items", 0),
+                "steps": steps,
+            }
+        )
+    return out
 
 
 def _json_for_script(data: Any) -> str:
@@ -302,6 +579,7 @@ def _totals(run: Run, data: dict[str, Any]) -> str:
         ("Next steps", kinds.get("next_step", 0), ""),
         ("Countries", len({i["country"] for i in items if i["country"]}), ""),
         ("Documents", len(run.results), ""),
+        ("Shown once (renditions)", sum(1 for i in items if i["also"]), ""),
         ("Need review", sum(1 for i in items if i["flags"]), "warn"),
         ("Reviewed", sum(1 for i in items if i["review"]), "ok"),
     ]
@@ -364,13 +642,37 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return re.sub(r"\{\{ (\w+) \}\}", sub, template)
 
 
-def build_report(run: Run, title: str = "Alliance 8.7 priorities and next steps") -> str:
+def _wanted_pages(run: Run) -> dict[int, set[int]]:
+    results = [r for _, r in run.results]
+    wanted: dict[int, set[int]] = {}
+    for (index, _, item), _others in item_groups(results):
+        wanted.setdefault(index, set()).add(item.provenance.page)
+    return wanted
+
+
+def _page_elements(sources: Sources) -> str:
+    """One inert JSON element per page: read by the script only when an item is opened."""
+    return "".join(
+        f'<script type="application/json" id="src-{_E(key)}">{_json_for_script(page)}</script>'
+        for key, page in sources.pages.items()
+    )
+
+
+def build_report(
+    run: Run,
+    title: str = "Alliance 8.7 priorities and next steps",
+    assets: bool = False,
+    sources: Sources | None = None,
+) -> str:
     """The report page as one HTML string."""
-    data = report_data(run)
+    if sources is None:
+        sources = collect_sources(run, _wanted_pages(run), assets=assets)
+    data = report_data(run, sources, load_threads(run.dir))
     css, script = _template("report.css"), _template("report.js")
+    images = "img-src data: 'self' file:" if sources.assets else "img-src data:"
     csp = (
         f"default-src 'none'; script-src {_csp_hash(script)}; style-src {_csp_hash(css)}; "
-        "img-src data:; base-uri 'none'; form-action 'none'"
+        f"{images}; base-uri 'none'; form-action 'none'"
     )
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return _fill(
@@ -387,14 +689,23 @@ def build_report(run: Run, title: str = "Alliance 8.7 priorities and next steps"
             "css": css,
             "script": script,
             "data": _json_for_script(data),
+            "pages": _page_elements(sources),
         },
     )
 
 
-def write_report(run_dir: str | Path, html_path: str | Path | None = None) -> Path:
+def write_report(
+    run_dir: str | Path, html_path: str | Path | None = None, assets: bool = False
+) -> Path:
     """Build the report of the run in `run_dir`; write it to `html_path` (default
-    `run_dir/report.html`) and return that path."""
+    `run_dir/report.html`) and return that path. With `assets`, the page images are written
+    to `report_assets/` beside it instead of inside it."""
+    from pipeline.fileio import write_bytes_atomic
+
     run = load_run(run_dir)
     path = Path(html_path) if html_path else run.dir / "report.html"
-    write_text_atomic(path, build_report(run))
+    sources = collect_sources(run, _wanted_pages(run), assets=assets)
+    for name, content in sources.assets.items():
+        write_bytes_atomic(path.parent / name, content)
+    write_text_atomic(path, build_report(run, assets=assets, sources=sources))
     return path

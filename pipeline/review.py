@@ -1,7 +1,9 @@
 """`pipeline review`: a workbook for analysts to correct a run, and reading it back.
 
 Export writes one row per item, the items most in need of review first (no labels, or the
-lowest label score), with the item's text, source, labels, scores and evidence, and columns
+lowest label score); the same item in several renditions of one document (deck.pptx and its
+PDF export, `Item.group_id`) is one row, whose correction is stored for each rendition's
+item. A row has the item's text, source, labels, scores and evidence, and columns
 to correct: `kind`, `country`, `not_an_item`, `confirm`, `note`, and one column per theme
 (`theme:<id>`) and per action type (`action:<id>`) holding `yes` or blank.
 
@@ -10,7 +12,7 @@ cell, so a yes/no drop-down per label lets Excel itself refuse typos, lets analy
 label, and needs no ids typed by hand. Every editable column has a drop-down list (kinds, the
 country list, yes/no); the header cells carry notes saying what each column is for. Text
 cells that a spreadsheet would run as a formula (starting with = + - @) are prefixed with '.
-Three hidden columns hold the item's id, its text hash and its labels as exported; apply
+Hidden columns hold the item's id, its text hash, its labels as exported and its renditions; apply
 compares the row with them, so only what the analyst changed becomes a correction.
 
 Apply reads the workbook (or the same columns saved as CSV), checks every cell first, and
@@ -51,6 +53,7 @@ from pipeline.report import (
     LOW_CONFIDENCE,
     item_confidence,
     item_flags,
+    item_groups,
     review_order,
 )
 from pipeline.runs import load_run
@@ -153,6 +156,13 @@ def columns() -> list[Column]:
             "text_hash", 18, "Do not edit: finds the item again if its id changes.", hidden=True
         ),
         Column("item", 20, "Do not edit: the item as exported (JSON).", hidden=True),
+        Column(
+            "renditions",
+            20,
+            "Do not edit: the same item in the document's other renditions (JSON); a "
+            "correction of the row is stored for each of them.",
+            hidden=True,
+        ),
     ]
     return cols
 
@@ -204,7 +214,24 @@ def _state(item: Item) -> dict[str, Any]:
     }
 
 
-def _row(rank: int, result: DocumentResult, item: Item) -> dict[str, Any]:
+def _rendition(result: DocumentResult, item: Item) -> dict[str, Any]:
+    return {
+        "item_id": item.id,
+        "text_hash": text_hash(item.text),
+        "source": result.document.source,
+        "text": item.text,
+        "context": item.context,
+        "section": item.section,
+    }
+
+
+def _row(
+    rank: int,
+    result: DocumentResult,
+    item: Item,
+    others: list[tuple[DocumentResult, Item]] | None = None,
+) -> dict[str, Any]:
+    others = others or []
     names = _label_names()
     scores = {s.label: s for s in [*item.theme_scores, *item.action_scores]}
     labels, evidence = [], []
@@ -226,7 +253,12 @@ def _row(rank: int, result: DocumentResult, item: Item) -> dict[str, Any]:
         "labels": "; ".join(labels),
         "evidence": " | ".join(evidence),
         "confidence": item_confidence(item),
-        "source": source_name(result.document.source),
+        "source": source_name(result.document.source)
+        + (
+            " (also in: " + ", ".join(source_name(r.document.source) for r, _ in others) + ")"
+            if others
+            else ""
+        ),
         "page": f"{unit} {item.provenance.page}",
         "section": " > ".join([*item.section, *item.context]),
         "reviewed": f"{item.review.reviewer}, {item.review.date}" if item.review else None,
@@ -242,6 +274,9 @@ def _row(rank: int, result: DocumentResult, item: Item) -> dict[str, Any]:
             },
             ensure_ascii=False,
         ),
+        "renditions": json.dumps([_rendition(r, it) for r, it in others], ensure_ascii=False)
+        if others
+        else None,
     }
     for label in load_taxonomy().ids("themes"):
         row[f"theme:{label}"] = "yes" if label in item.themes else None
@@ -251,15 +286,23 @@ def _row(rank: int, result: DocumentResult, item: Item) -> dict[str, Any]:
 
 
 def review_rows(run_dir: str | Path) -> list[dict[str, Any]]:
-    """One row per item of the run, the items most in need of review first."""
+    """One row per item of the run, the items most in need of review first.
+
+    Renditions of one document (deck.pptx and its PDF export) hold the same items: each
+    document group (`Item.group_id`) is one row, for its canonical item, listing the other
+    renditions; a correction of the row is stored for every one of them."""
     run = load_run(run_dir)
+    results = [result for _, result in run.results]
+    position = {id(item): p for result in results for p, item in enumerate(result.items)}
     entries = [
-        (review_order(item), d, p, result, item)
-        for d, (_, result) in enumerate(run.results)
-        for p, item in enumerate(result.items)
+        (review_order(item), d, position[id(item)], result, item, others)
+        for (d, result, item), others in item_groups(results)
     ]
     entries.sort(key=lambda e: (e[0], e[1], e[2]))
-    return [_row(n, result, item) for n, (*_, result, item) in enumerate(entries, start=1)]
+    return [
+        _row(n, result, item, [(r, it) for _, r, it in others])
+        for n, (*_, result, item, others) in enumerate(entries, start=1)
+    ]
 
 
 def export_workbook(run_dir: str | Path, xlsx_path: str | Path) -> int:
@@ -569,12 +612,52 @@ def read_corrections(path: str | Path, reviewer: str, date: str) -> tuple[int, l
             continue
         rows += 1
         cells.start(row, values)
+        renditions = _renditions(cells, seen)
         correction = _row_correction(cells, countries, seen, reviewer, date)
         if correction is not None:
             out.append(correction)
+            out.extend(_for_rendition(correction, r) for r in renditions)
     if problems:
         raise ReviewInputError(path, problems)
     return rows, out
+
+
+def _renditions(cells: _Cells, seen: dict[str, int]) -> list[dict[str, Any]]:
+    """The other renditions' items of a row (hidden column `renditions`), checked."""
+    if "renditions" not in cells.at or not cells.raw("renditions"):
+        return []
+    try:
+        members = json.loads(cells.raw("renditions"))
+        assert isinstance(members, list) and all(isinstance(m, dict) for m in members)
+        for m in members:
+            assert re.fullmatch(r"[0-9a-f]{16}", str(m.get("item_id", "")))
+            assert re.fullmatch(r"[0-9a-f]{16}", str(m.get("text_hash", "")))
+    except (ValueError, AssertionError):
+        cells.bad("renditions", "altered list of renditions (do not edit hidden columns)")
+        return []
+    out = []
+    for m in members:
+        if m["item_id"] in seen:
+            cells.bad("renditions", f"the same item as row {seen[m['item_id']]}")
+            continue
+        seen[m["item_id"]] = cells.row
+        out.append(m)
+    return out
+
+
+def _for_rendition(correction: Correction, member: dict[str, Any]) -> Correction:
+    """The row's correction, stored for the same item in another rendition of the document
+    (corrections are matched by item id, or by text hash within one file)."""
+    return correction.model_copy(
+        update={
+            "item_id": member["item_id"],
+            "text_hash": member["text_hash"],
+            "source": source_name(member.get("source")),
+            "text": member.get("text") or correction.text,
+            "context": list(member.get("context") or []),
+            "section": list(member.get("section") or []),
+        }
+    )
 
 
 def _row_correction(

@@ -22,18 +22,26 @@ DEFAULT_CORRECTIONS = Path(__file__).resolve().parents[1] / "corpus" / "correcti
     type=click.Path(path_type=Path, dir_okay=False),
     help="Where to write the report [default: RUN_DIR/report.html].",
 )
-def report_command(run_dir: Path, html_path: Path | None) -> None:
+@click.option(
+    "--assets",
+    is_flag=True,
+    help="Write the page images to report_assets/ beside the report instead of inside it.",
+)
+def report_command(run_dir: Path, html_path: Path | None, assets: bool) -> None:
     """Build one self-contained HTML report of the run in RUN_DIR (a `run --out` folder).
 
     Totals, a country x theme heatmap whose cells link to their items, low-confidence items
-    first, and every priority and next step by country with its deadline, actors, labels,
-    scores, evidence and source page. Filters work offline; no server, no network.
+    first, and every priority and next step by country (each document group once) with its
+    deadline, actors, labels, scores, evidence and its place in the source: the PDF page with
+    the item framed, or the slide's text with the item marked. With `pipeline track` run
+    first, recurring priorities per country and the open next steps. Filters work offline;
+    no server, no network.
 
     Example: pipeline report outputs --html outputs/report.html
     """
     from pipeline.report import write_report
 
-    path = write_report(run_dir, html_path)
+    path = write_report(run_dir, html_path, assets=assets)
     click.echo(f"Report written to {path}")
 
 

@@ -4,10 +4,11 @@ A run folder (`pipeline run --out DIR`) holds:
 
 - `documents/<name>.json`: one result per input document (the cache of later runs);
 - `generations/<id>/`: the aggregate files of one run, written together (`items.jsonl`,
-  `items.csv`, `priorities.sqlite`, `schema.json`, `manifest.json`);
+  `items.csv`, `priorities.sqlite`, `items.parquet`, `item_labels.parquet`,
+  `items.schema.json`, `metadata.json`, `schema.json`, `manifest.json`);
 - `current`: a symbolic link to the generation that is complete and current; it is switched
   with one atomic rename, so the aggregates a reader sees always come from one run;
-- `items.jsonl`, `items.csv`, `priorities.sqlite`, `schema.json`, `manifest.json`: links to
+- `items.jsonl`, `items.csv`, `priorities.sqlite`, …, `manifest.json`: links to
   `current/<name>`, the names people and dashboards open;
 - `.pipeline-run.lock`: the lock a run holds while it writes.
 
@@ -47,7 +48,16 @@ CURRENT = "current"
 MANIFEST = "manifest.json"
 DATABASE = "priorities.sqlite"
 # The aggregate files of a run, in one generation; the manifest is written last.
-AGGREGATES = ("items.jsonl", "items.csv", DATABASE, "schema.json")
+AGGREGATES = (
+    "items.jsonl",
+    "items.csv",
+    DATABASE,
+    "items.parquet",
+    "item_labels.parquet",
+    "items.schema.json",
+    "metadata.json",
+    "schema.json",
+)
 RUN_FILES = (*AGGREGATES, MANIFEST)
 _LOADED = ("processed", "unchanged", "removed")
 
@@ -92,6 +102,9 @@ class Manifest(BaseModel):
     corrections_sha256: str | None = None
     generation: str | None = Field(
         default=None, description="The generation folder that holds this run's aggregates."
+    )
+    csv_bom: bool = Field(
+        default=False, description="items.csv starts with a UTF-8 byte-order mark (--csv-bom)."
     )
 
 

@@ -96,7 +96,15 @@ def test_run_accounts_for_every_file_and_validates_outputs(tmp_path: Path) -> No
     con = sqlite3.connect(out / "priorities.sqlite")
     try:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert tables == {"documents", "items", "item_labels", "runs"}
+        assert tables == {
+            "documents",
+            "items",
+            "item_labels",
+            "runs",
+            "labels",
+            "countries",
+            "_metadata",
+        }
         indexes = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert {"items_country", "items_kind", "item_labels_label"} <= indexes
         assert con.execute("SELECT count(*) FROM items").fetchone()[0] == n_items

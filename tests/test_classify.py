@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from pipeline.classify import classify_items, explain_items, load_classifier, read_classifier
+from pipeline.classify import (
+    classify_items,
+    explain_items,
+    load_classifier,
+    model_evidence,
+    read_classifier,
+)
 from pipeline.classify.model import CARD_FILE, MODEL_FILE, Classifier, ModelCard
 from pipeline.classify.rules import rule_matcher, stem, stems
 from pipeline.classify.train import (
@@ -108,7 +115,10 @@ def test_context_signal_gives_theme_with_evidence() -> None:
     assert "child_labour" in item.themes
     assert "awareness" in item.actions
     [score] = [s for s in item.theme_scores if s.label == "child_labour"]
-    assert any("Child Labour" in e and e.startswith("context:") for e in score.evidence)
+    assert "column or label: Child Labour" in score.evidence
+    [heading] = classify_items([_item("Engage in advocacy", section=["2. Child Labour"])])
+    [score] = [s for s in heading.theme_scores if s.label == "child_labour"]
+    assert "heading: Child Labour" in score.evidence
 
 
 def test_parent_lead_in_gives_its_theme() -> None:
@@ -116,7 +126,11 @@ def test_parent_lead_in_gives_its_theme() -> None:
     lead.provenance.source_text = "Reduce child labour and forced labour, through:"
     items = classify_items([lead, _item("Increased global awareness", section=["Goals"])])
     assert {"child_labour", "forced_labour"} <= set(items[1].themes)
-    assert any(e.startswith("parent:") for s in items[1].theme_scores for e in s.evidence)
+    assert any(
+        e.startswith('lead-in above: "Reduce child labour')
+        for s in items[1].theme_scores
+        for e in s.evidence
+    )
 
 
 def test_every_assigned_label_has_score_above_threshold_and_evidence() -> None:
@@ -299,3 +313,48 @@ def test_review_store_corrections_are_training_rows(tmp_path: Path) -> None:
     [row] = load_corrections(path)
     assert (row.text, row.themes, row.actions) == (text, ["child_labour"], ["victim_support"])
     assert row.headers() == ["Child labour:"]
+
+
+# ----------------------------------------------------------------------------- evidence in words
+
+CORPUS_DOCS = Path(__file__).resolve().parents[1] / "corpus" / "docs"
+# Internal names an analyst cannot check: feature ids (ctx_child), label ids (child_labour),
+# signal tags (context:, parent:), the model's marker ("|| context:"), a bare "prior".
+INTERNAL = re.compile(r"ctx_|\b[a-z]+_[a-z_]+\b|^(context|parent):|\|\||\bprior\b")
+
+
+@pytest.mark.parametrize("name", ["pathfinder_update_2021.pptx", "national_workshop_report.pdf"])
+def test_evidence_on_a_real_document_is_in_words(name: str) -> None:
+    from pipeline.process import process_file
+
+    result = process_file(CORPUS_DOCS / name)
+    evidence = [
+        e
+        for item in result.items
+        for s in item.theme_scores + item.action_scores
+        for e in s.evidence
+    ]
+    assert evidence
+    bad = [e for e in evidence if INTERNAL.search(e)]
+    assert not bad, bad[:5]
+    kinds = {e.split(":", 1)[0] for e in evidence}
+    assert kinds <= {"heading", "column or label", "lead-in above", "phrase", "model"}, kinds
+    models = [e for e in evidence if e.startswith("model: ")]
+    assert models and all("(words of the" in e or "as a whole" in e for e in models)
+    # A header word that pushed the model is named as a word of the heading, not ctx_child.
+    assert any("(words of the heading or column)" in e for e in models) or name.endswith(".pdf")
+    for item in result.items:
+        for s in item.theme_scores + item.action_scores:
+            for e in s.evidence:
+                if e.startswith("phrase: "):
+                    assert e[len('phrase: "') : -1].casefold() in item.text.casefold()
+
+
+def test_model_evidence_wording() -> None:
+    assert model_evidence(["inspectors", "labour"], []) == (
+        'model: "inspectors", "labour" (words of the item)'
+    )
+    assert model_evidence(["train"], ["child labour"]) == (
+        'model: "train" (words of the item); "child labour" (words of the heading or column)'
+    )
+    assert "ctx_" not in model_evidence([], [])

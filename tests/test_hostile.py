@@ -883,6 +883,10 @@ def _check_outputs(out: Path) -> None:
                 con.close()
         elif path.suffix == ".json":
             json.loads(path.read_text("utf-8"))
+        elif path.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            pq.read_table(path)
         else:
             raise AssertionError(f"unexpected file {path}")
 

@@ -265,3 +265,125 @@ def test_empty_run_still_renders(tmp_path: Path) -> None:
     page = build_report(load_run(make_run(tmp_path, [])))
     assert "No items in this run" in page
     assert embedded_data(page)["items"] == []
+
+
+# ----------------------------------------------------------------------------- groups, sources
+
+CORPUS_DOCS = Path(__file__).resolve().parents[1] / "corpus" / "docs"
+
+
+def test_each_document_group_is_shown_and_counted_once(tmp_path: Path) -> None:
+    deck, note = sample_results()
+    copies = []
+    for n, item in enumerate(deck.items):
+        deck.items[n] = item.model_copy(update={"group_id": f"g{n}", "canonical": n != 0})
+        copies.append(
+            item.model_copy(
+                update={"id": f"{0xF00 + n:016x}", "group_id": f"g{n}", "canonical": n == 0}
+            )
+        )
+    pdf = DocumentResult(
+        pipeline_version="0.1.0",
+        document=DocumentInfo(id="e" * 64, source="reports/deck.pdf", format="pdf", page_count=9),
+        items=copies,
+    )
+    page = build_report(load_run(make_run(tmp_path, [deck, pdf, note])))
+    data = embedded_data(page)
+    assert len(data["items"]) == 6  # 5 groups and the note's item, not 11
+    by_text = {i["text"]: i for i in data["items"]}
+    first = by_text["Strengthen labour inspection on child labour in brick kilns"]
+    assert data["documents"][first["doc"]]["name"] == "deck.pdf"  # the canonical one
+    assert [data["documents"][a["doc"]]["name"] for a in first["also"]] == ["deck.pptx"]
+    second = by_text["Adopt the national master plan on child labour and bonded labour"]
+    assert [a["id"] for a in second["also"]] == [f"{0xF01:016x}"]
+    cell = re.search(r'data-country="NPL" data-theme="child_labour" data-count="(\d+)"', page)
+    assert cell and cell.group(1) == "2"
+    assert '<span class="n">6</span><span class="l">Items</span>' in page
+
+
+def test_pdf_items_link_to_their_page_image_with_the_box(tmp_path: Path) -> None:
+    from pipeline.process import process_file
+
+    source = tmp_path / "in" / "national_workshop_report.pdf"
+    source.parent.mkdir()
+    source.write_bytes((CORPUS_DOCS / source.name).read_bytes())
+    result = process_file(source)
+    assert all(i.provenance.bbox is not None for i in result.items)
+    run = make_run(tmp_path / "run", [result])
+    page = build_report(load_run(run))
+    data = embedded_data(page)
+    item = data["items"][0]
+    assert item["src"] == f"{result.document.id[:16]}-{item['page']}"
+    left, top, right, bottom = item["box"]
+    assert 0 <= left < right <= 100 and 0 <= top < bottom <= 100
+    stored = re.search(
+        rf'<script type="application/json" id="src-{item["src"]}">(.*?)</script>', page, re.S
+    )
+    record = json.loads(stored.group(1))
+    assert record["image"].startswith("data:image/jpeg;base64,")
+    jpeg = base64.b64decode(record["image"].split(",", 1)[1])
+    assert jpeg[:2] == b"\xff\xd8" and len(jpeg) < 200_000
+    # One image per page, however many items it holds.
+    pages = {i["page"] for i in data["items"]}
+    assert len(re.findall(r'id="src-[0-9a-f]{16}-\d+"', page)) == len(pages)
+
+    # With --assets the images are files beside the report, referenced by relative path.
+    out = tmp_path / "share" / "report.html"
+    result_cli = CliRunner().invoke(report_command, [str(run), "--html", str(out), "--assets"])
+    assert result_cli.exit_code == 0, result_cli.output
+    text = out.read_text("utf-8")
+    assert "data:image/jpeg" not in text
+    files = sorted((out.parent / "report_assets").glob("*.jpg"))
+    assert len(files) == len(pages) and f"report_assets/{files[0].name}" in text
+
+
+def test_slides_and_moved_sources_show_text(tmp_path: Path) -> None:
+    from pipeline.process import process_file
+
+    source = tmp_path / "in" / "pathfinder_update_2021.pptx"
+    source.parent.mkdir()
+    source.write_bytes((CORPUS_DOCS / source.name).read_bytes())
+    result = process_file(source)
+    run = make_run(tmp_path / "run", [result])
+    page = build_report(load_run(run))
+    item = embedded_data(page)["items"][5]
+    stored = re.search(
+        rf'<script type="application/json" id="src-{item["src"]}">(.*?)</script>', page, re.S
+    )
+    blocks = json.loads(stored.group(1))["blocks"]
+    assert set(item["blocks"]) <= {b["id"] for b in blocks}
+    source.unlink()  # gone: the item's own paragraph is shown instead, and the report says so
+    data = report_data(load_run(run), None)
+    assert data["items"][5]["src"] is None and data["items"][5]["sourceText"]
+    page = build_report(load_run(run))
+    assert "is not where it was processed" in page
+
+
+def test_threads_are_embedded_when_tracked(tmp_path: Path) -> None:
+    run = make_run(tmp_path)
+    assert embedded_data(build_report(load_run(run)))["threads"] is None
+    step = {
+        "status": "new",
+        "date": "2021-03-03",
+        "document_id": "d" * 64,
+        "source": "reports/deck.pptx",
+        "item_id": f"{2:016x}",
+        "kind": "next_step",
+        "text": "Adopt the plan",
+        "follow_up": {"status": "open"},
+    }
+    record = {
+        "thread_id": "t1",
+        "country": "NPL",
+        "body": "NPL",
+        "kind": "next_step",
+        "text": "Adopt the plan",
+        "status": "new",
+        "first_date": "2021-03-03",
+        "last_date": "2021-03-03",
+        "items": 1,
+        "steps": [step],
+    }
+    (run / "threads.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    [thread] = embedded_data(build_report(load_run(run)))["threads"]
+    assert thread["country"] == "NPL" and thread["steps"][0]["followUp"]["status"] == "open"

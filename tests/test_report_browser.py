@@ -155,3 +155,173 @@ def test_report_in_headless_chromium(browser, tmp_path: Path) -> None:
     path.write_bytes(base64.b64decode(shot["data"]))
     print(f"screenshot: {path}")
     assert path.stat().st_size > 10_000
+
+
+# ----------------------------------------------------------------------------- a real run
+
+CORPUS_DOCS = Path(__file__).resolve().parents[1] / "corpus" / "docs"
+RUN_DOCS = (
+    "pathfinder_update_2021.pptx",  # and its PDF export: one document group
+    "pathfinder_update_2021.pdf",
+    "national_workshop_report.pdf",
+    "gtm_taller_nacional_2021.md",  # Guatemala followed over three dated documents
+    "gtm_perfil_pais_2023.md",
+    "gtm_informe_gcg_2025.txt",
+)
+
+
+def _pipeline(*args: str) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def real_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`pipeline run` on six corpus documents, then `pipeline track` and `pipeline report`."""
+    root = tmp_path_factory.mktemp("real")
+    inputs = root / "in"
+    inputs.mkdir()
+    for name in RUN_DOCS:
+        shutil.copy(CORPUS_DOCS / name, inputs / name)
+    out = root / "out"
+    _pipeline("run", str(inputs), "--out", str(out), "--jobs", "2", "-q")
+    _pipeline("track", str(out))
+    _pipeline("report", str(out))
+    return out
+
+
+def _screenshot(driver, path: Path, width: int) -> Path:
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": width, "height": min(height, 16000), "scale": 1},
+        },
+    )
+    path.write_bytes(base64.b64decode(shot["data"]))
+    print(f"screenshot: {path}")
+    return path
+
+
+def _element_shot(element, path: Path) -> None:
+    element.parent.execute_script("arguments[0].scrollIntoView({block: 'start'})", element)
+    path.write_bytes(element.screenshot_as_png)
+    print(f"screenshot: {path}")
+    assert path.stat().st_size > 2_000
+
+
+def _open_source(driver, item_id: str):
+    item = driver.find_element("id", f"item-{item_id}")
+    button = item.find_element("css selector", "button.show-source")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    _wait(driver, lambda d: item.find_elements("css selector", ".source-view"))
+    return item
+
+
+_PDF_ITEM = """
+var data = JSON.parse(document.getElementById('report-data').textContent);
+var hit = data.items.find(function (i) {
+  return i.box && data.documents[i.doc].format === arguments[0]; });
+return hit ? hit.id : null;
+"""
+
+
+def test_real_run_sources_small_screens_and_timeline(browser, real_run: Path) -> None:
+    page = real_run / "report.html"
+    browser.get(page.as_uri())
+    _wait(browser, lambda d: d.execute_script("return document.body.dataset.ready") == "1")
+    assert browser.execute_script("return document.images.length") == 0  # nothing until asked
+
+    # Renditions are shown once, with the other file named.
+    data = browser.execute_script(
+        "return JSON.parse(document.getElementById('report-data').textContent)"
+    )
+    ids = [i["id"] for i in data["items"]]
+    assert len(ids) == len(set(ids))
+    pptx_item = next(
+        i for i in data["items"] if data["documents"][i["doc"]]["format"] == "pptx" and i["also"]
+    )
+    card = browser.find_element("id", f"item-{pptx_item['id']}")
+    assert "also in: pathfinder_update_2021.pdf" in card.text
+
+    # A slide item shows the slide's text with its block marked.
+    item = _open_source(browser, pptx_item["id"])
+    marked = item.find_elements("css selector", ".page-text .block.mark")
+    assert marked and marked[0].text.strip()
+
+    # A PDF item shows its page image with the item's box drawn over it.
+    pdf_id = browser.execute_script(_PDF_ITEM.replace("arguments[0]", "'pdf'"))
+    assert pdf_id, "no PDF item with a box"
+    item = _open_source(browser, pdf_id)
+    _wait(
+        browser,
+        lambda d: d.execute_script(
+            "var i = arguments[0].querySelector('img.page-image');"
+            "return i && i.complete && i.naturalWidth > 0",
+            item,
+        ),
+    )
+    img = item.find_element("css selector", "img.page-image")
+    box = item.find_element("css selector", ".item-box")
+    ir, br = img.rect, box.rect
+    assert br["width"] > 5 and br["height"] > 3
+    assert ir["x"] - 1 <= br["x"] and br["x"] + br["width"] <= ir["x"] + ir["width"] + 1
+    assert ir["y"] - 1 <= br["y"] and br["y"] + br["height"] <= ir["y"] + ir["height"] + 1
+    assert browser.execute_script("return document.images.length") == 1
+
+    # Recurring priorities (from pipeline track) and the open next steps.
+    rows = browser.find_elements("css selector", "#timelines table.timeline-table tr.thread")
+    assert rows, "no timeline rows"
+    heads = browser.find_elements(
+        "css selector", "#timelines .timeline[data-country=GTM] th.doc-col"
+    )
+    dates = [h.find_element("css selector", ".date").text for h in heads]
+    assert len(dates) >= 2 and dates == sorted(dates)
+    assert browser.find_elements("css selector", "#timelines .status")
+    assert browser.find_elements("css selector", "#open-list li")
+    assert "pipeline track" not in browser.find_element("id", "threads").text
+
+    wide = _screenshot(browser, real_run / "report-1280.png", 1360)
+    assert wide.stat().st_size > 10_000
+    _element_shot(item, real_run / "item-source-1280.png")
+    _element_shot(browser.find_element("id", "threads"), real_run / "threads-1280.png")
+
+    # 400 px wide: nothing is cut off, the page does not scroll sideways, the heatmap
+    # scrolls within its own box, and the opened page image fits the screen.
+    browser.set_window_size(400, 900)
+    _wait(browser, lambda d: d.execute_script("return window.innerWidth") <= 400)
+    width = browser.execute_script("return window.innerWidth")
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+    scroller = browser.execute_script(
+        "var s = document.querySelector('svg.heatmap').parentNode;"
+        "return [s.clientWidth, s.scrollWidth, getComputedStyle(s).overflowX]"
+    )
+    assert scroller[0] <= width and scroller[1] > scroller[0] and scroller[2] == "auto"
+    ir = item.find_element("css selector", "img.page-image").rect
+    assert ir["x"] >= 0 and ir["x"] + ir["width"] <= width
+    narrow = _screenshot(browser, real_run / "report-400.png", width)
+    assert narrow.stat().st_size > 10_000
+    _element_shot(item, real_run / "item-source-400.png")
+    _element_shot(browser.find_element("id", "threads"), real_run / "threads-400.png")
+
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, errors
+
+
+def test_report_without_threads_says_how_to_make_them(browser, tmp_path: Path) -> None:
+    page = write_report(make_run(tmp_path / "run"), tmp_path / "report.html")
+    browser.get(page.as_uri())
+    _wait(browser, lambda d: d.execute_script("return document.body.dataset.ready") == "1")
+    assert "pipeline track OUT" in browser.find_element("id", "threads").text
+    assert "pipeline track OUT" in browser.find_element("id", "open-steps").text
+    # An item whose source file is gone still shows its own paragraph, marked.
+    item = _open_source(browser, "0000000000000001")
+    assert item.find_element("css selector", ".page-text mark").text.startswith("Strengthen")

@@ -222,7 +222,7 @@ def test_corrections_show_in_the_next_run(corrected: dict[str, Path]) -> None:
     assert mining.themes == ["forced_labour"]
     assert mining.theme_scores[0].score == 1.0
     assert mining.theme_scores[0].evidence[-1] == "review: alice, 2024-05-02"
-    assert mining.review.model_dump() == {
+    assert mining.review.model_dump(exclude_none=True) == {
         "reviewer": "alice",
         "date": "2024-05-02",
         "fields": ["themes"],
@@ -450,3 +450,74 @@ def test_review_commands(tmp_path: Path) -> None:
     assert "Map trafficking routes" not in (run / "items.jsonl").read_text("utf-8")
     result = runner.invoke(review, [*args, "--date", "May 2"])
     assert result.exit_code != 0 and "is not a date" in str(result.exception)
+
+
+def _grouped_results() -> list[DocumentResult]:
+    """The sample deck and its PDF export: the same items (a little differently printed),
+    sharing `group_id`, the deck's items canonical."""
+    deck, note = sample_results()
+    copies = []
+    for n, item in enumerate(deck.items):
+        group = f"g{n}"
+        deck.items[n] = item.model_copy(update={"group_id": group, "canonical": True})
+        copies.append(
+            item.model_copy(
+                update={
+                    "id": f"{0xF00 + n:016x}",
+                    "text": item.text + ".",
+                    "group_id": group,
+                    "canonical": False,
+                    "provenance": item.provenance.model_copy(update={"source": "reports/deck.pdf"}),
+                }
+            )
+        )
+    pdf = DocumentResult(
+        pipeline_version="0.1.0",
+        document=deck.document.model_copy(update={"source": "reports/deck.pdf", "format": "pdf"}),
+        items=copies,
+    )
+    return [deck, pdf, note]
+
+
+def test_a_document_group_is_one_row_and_its_correction_reaches_every_rendition(
+    tmp_path: Path,
+) -> None:
+    results = _grouped_results()
+    run = make_run(tmp_path / "run", results)
+    exported = tmp_path / "review.csv"
+    assert export_csv(run, exported) == 6  # 5 groups of two renditions + the note's item
+    with exported.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len({r["text"] for r in rows}) == 6
+    row = next(r for r in rows if r["text"] == "Map trafficking routes")
+    assert row["source"] == "deck.pptx (also in: deck.pdf)"
+    assert json.loads(row["renditions"])[0]["item_id"] == f"{0xF02:016x}"
+    row["theme:forced_labour"] = "yes"
+    edited = tmp_path / "edited.csv"
+    with edited.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    store = tmp_path / "corrections.jsonl"
+    report = apply_review(edited, store, reviewer="alice", date="2024-05-02")
+    assert {(c.item_id, c.source, c.text_hash) for c in report.corrections} == {
+        (f"{3:016x}", "deck.pptx", text_hash("Map trafficking routes")),
+        (f"{0xF02:016x}", "deck.pdf", text_hash("Map trafficking routes.")),
+    }
+    stored = load_corrections(store)
+    assert len(stored) == 2
+    for result in results[:2]:  # both renditions' items are corrected
+        [item] = [i for i in apply_corrections(result, stored).items if i.group_id == "g2"]
+        assert set(item.themes) == {"human_trafficking", "forced_labour"}
+        assert item.review is not None and item.review.reviewer == "alice"
+
+    # The workbook has the same one row per group, and an altered hidden cell is refused.
+    book = tmp_path / "review.xlsx"
+    assert export_workbook(run, book) == 6
+    rows[0]["renditions"] = '[{"item_id": "zz"}]' if rows[0]["renditions"] else "nonsense"
+    with edited.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(ReviewInputError, match="renditions"):
+        apply_review(edited, tmp_path / "other.jsonl", reviewer="bob", date="2024-05-03")

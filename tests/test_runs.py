@@ -120,6 +120,7 @@ import pipeline.process as p
 real = p.process_file
 def slow(path, settings=None, timings=None):
     if "slow" in str(path):
+        open(str(path) + ".started", "w").close()
         time.sleep(600)
     return real(path, settings, timings)
 p.process_file = slow
@@ -280,10 +281,13 @@ def _stop_run_with(sig: int, tmp_path: Path) -> tuple[subprocess.CompletedProces
     )
     peru = out / "documents" / output_name(src, src / "peru.md")
     sha = hashlib.sha256((src / "peru.md").read_bytes()).hexdigest()
-    for _ in range(1200):  # until peru.md is redone (slow.md then sleeps), up to ~60 s
-        if sha in peru.read_text("utf-8") or proc.poll() is not None:
+    started = src / "slow.md.started"
+    for _ in range(1200):  # until peru.md is redone and slow.md has begun, up to ~60 s
+        if (sha in peru.read_text("utf-8") and started.exists()) or proc.poll() is not None:
             break
         time.sleep(0.05)
+    time.sleep(1.0)  # the parent records peru.md's result just after the worker moves on
+    started.unlink(missing_ok=True)
     proc.send_signal(sig)
     stdout, stderr = proc.communicate(timeout=60)
     return subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr), out, before

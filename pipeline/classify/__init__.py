@@ -4,10 +4,12 @@ A hybrid an analyst can check. For every label three signals are combined into o
 [0, 1] (see `model.fuse`):
 
 1. context: the heading, sub-list label, table column or parent lead-in the item sits under
-   names the label ("context: Child Labour");
-2. phrase: a taxonomy keyword occurs in the item's words ("phrase: labour inspectors");
+   names the label ("heading: Child Labour", "column or label: Child labour",
+   'lead-in above: "Achieve … through:"');
+2. phrase: a taxonomy keyword occurs in the item's words ('phrase: "labour inspectors"');
 3. model: a TF-IDF + logistic regression model trained on `corpus/training`
-   ("model: inspect, inspector" — its top-weighted terms for this item).
+   ('model: "inspectors", "labour" (words of the item)' — the words of the item, or of the
+   heading it sits under, that pushed its score most; internal feature names never appear).
 
 A label is assigned when its score reaches the label's threshold, tuned on held-out folds
 of the training data. Usage::
@@ -45,6 +47,7 @@ __all__ = [
     "item_signals",
     "label_keys",
     "load_classifier",
+    "model_evidence",
     "model_text",
     "read_classifier",
     "rule_evidence",
@@ -104,10 +107,49 @@ def _parents(items: Sequence[Item]) -> list[list[str]]:
     return out
 
 
-def _evidence(signals: Signals, name: str, label: str) -> list[str]:
-    found = [h for h in signals.context[name].get(label, [])]
-    found += [f"phrase: {p}" for p in signals.phrase[name].get(label, [])]
+def _header_key(text: str) -> str:
+    return " ".join(text.split()).rstrip(":").strip().casefold()
+
+
+def _where(tag: str, heading: str | None) -> str:
+    """A rule signal's tag ('context: Child Labour', 'parent: Achieve …') in an analyst's
+    words: the heading, the column or list label, or the lead-in it sat under."""
+    source, _, header = tag.partition(": ")
+    if source == "parent":
+        return f'lead-in above: "{header}"'
+    if heading is not None and _header_key(header) in heading:
+        return f"heading: {header}"
+    return f"column or label: {header}"
+
+
+def _evidence(signals: Signals, name: str, label: str, heading: str | None = None) -> list[str]:
+    """Evidence in words: where the item sat ('heading: Child labour') and the phrases of
+    the item that name the label ('phrase: "labour inspectors"')."""
+    found = [_where(tag, heading) for tag in signals.context[name].get(label, [])]
+    found += [f'phrase: "{p}"' for p in signals.phrase[name].get(label, [])]
     return found
+
+
+def model_evidence(own: Sequence[str], header: Sequence[str]) -> str:
+    """'model: "inspectors", "labour" (words of the item); "child labour" (words of the
+    heading or column)': the words that pushed the text model's score."""
+    parts = []
+    if own:
+        parts.append(", ".join(f'"{w}"' for w in own) + " (words of the item)")
+    if header:
+        parts.append(", ".join(f'"{w}"' for w in header) + " (words of the heading or column)")
+    if not parts:
+        return "model: the item's wording as a whole (no single word stands out)"
+    return "model: " + "; ".join(parts)
+
+
+def _heading(section: Sequence[str]) -> str:
+    """The item's own heading as a matching key (numbering and ':' dropped), or ''."""
+    if not section:
+        return ""
+    from pipeline.classify.rules import _NUMBERING_RE
+
+    return _header_key(_NUMBERING_RE.sub("", section[-1]))
 
 
 class _Scored:
@@ -122,6 +164,8 @@ class _Scored:
             for it, hdr, par in zip(items, headers, parents, strict=True)
         ]
         texts = [model_text(it.text, hdr) for it, hdr in zip(items, headers, strict=True)]
+        self.texts = texts
+        self.headings = [_heading(it.section) for it in items]
         self.decision, self.X = classifier.model.decision_function(texts)
         keywords, self.context = rule_evidence(self.signals, labels)
         self.phrase = classifier.phrase_strength(keywords)
@@ -141,9 +185,10 @@ def explain_items(items: list[Item], classifier: Classifier | None = None) -> li
         rows = []
         for j, key in enumerate(classifier.labels):
             name, label = key.split(":", 1)
-            evidence = _evidence(sc.signals[i], name, label)
+            evidence = _evidence(sc.signals[i], name, label, sc.headings[i])
             if sc.scores[i, j] < 0.05 and not evidence:
                 continue
+            own, header = classifier.model.evidence_terms(sc.X[i], j, sc.texts[i])
             rows.append(
                 {
                     "label": key,
@@ -153,7 +198,7 @@ def explain_items(items: list[Item], classifier: Classifier | None = None) -> li
                     "phrase": round(float(sc.phrase[i, j]), 4),
                     "context": bool(sc.context[i, j]),
                     "evidence": evidence,
-                    "model_terms": classifier.model.top_terms(sc.X[i], j),
+                    "model_terms": [*own, *(f"{w} (heading)" for w in header)],
                 }
             )
         out.append(rows)
@@ -174,10 +219,10 @@ def classify_items(items: list[Item], classifier: Classifier | None = None) -> l
             if score < classifier.thresholds[j]:
                 continue
             name, label = key.split(":", 1)
-            evidence = _evidence(sc.signals[i], name, label)
+            evidence = _evidence(sc.signals[i], name, label, sc.headings[i])
             if sc.model_p[i, j] >= 0.5 or not evidence:
-                terms = classifier.model.top_terms(sc.X[i], j)
-                evidence.append(f"model: {', '.join(terms)}" if terms else "model: prior")
+                own, header = classifier.model.evidence_terms(sc.X[i], j, sc.texts[i])
+                evidence.append(model_evidence(own, header))
             found[name].append(LabelScore(label=label, score=score, evidence=evidence))
         out.append(
             item.model_copy(

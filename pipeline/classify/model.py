@@ -94,6 +94,8 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------- text model
 
 CONTEXT_MARK = " || context: "
+HEADER_PREFIX = "ctx_"
+"""Marks a header word among the word features; never shown to analysts (`evidence_terms`)."""
 _WORD_RE = re.compile(r"\w\w+")
 
 
@@ -103,12 +105,21 @@ def word_view(text: str) -> str:
     body, _, headers = text.lower().partition(CONTEXT_MARK.lower())
     if not headers:
         return body
-    return body + " " + " ".join("ctx_" + w for w in _WORD_RE.findall(headers))
+    return body + " " + " ".join(HEADER_PREFIX + w for w in _WORD_RE.findall(headers))
 
 
 def char_view(text: str) -> str:
     """What the character n-grams see: the item's own words only."""
     return text.lower().partition(CONTEXT_MARK.lower())[0]
+
+
+def _word_containing(text: str, fragment: str) -> str:
+    """The first word of `text` that holds the character n-gram `fragment` (else itself)."""
+    fragment = fragment.strip()
+    for word in re.findall(r"\w+", text):
+        if fragment and fragment in word:
+            return word
+    return fragment
 
 
 class TextModel:
@@ -173,7 +184,8 @@ class TextModel:
         # Word features an analyst can read as evidence: not only stop words or the marker.
         self._readable = np.array(
             [
-                i < self.n_word_ and not set(str(t).split()) <= _not_evidence()
+                i < self.n_word_
+                and not {w.removeprefix(HEADER_PREFIX) for w in str(t).split()} <= _not_evidence()
                 for i, t in enumerate(self.feature_names_)
             ]
         )
@@ -202,6 +214,36 @@ class TextModel:
         if not words:
             words = [str(self.feature_names_[idx[i]]).strip() for i in order[:k] if contrib[i] > 0]
         return words[:k]
+
+    def evidence_terms(
+        self, row: sparse.csr_matrix, label: int, text: str, k: int = 3
+    ) -> tuple[list[str], list[str]]:
+        """The words that pushed `text` (the model's input) most towards `label`, in words an
+        analyst can find: (words of the item, words of the headers it sits under).
+
+        Header features ("ctx_child ctx_labour") become the header's words ("child labour");
+        a character n-gram becomes the item word it is part of. No internal feature name is
+        returned.
+        """
+        own: list[str] = []
+        header: list[str] = []
+
+        def add(into: list[str], words: list[str]) -> None:
+            phrase = " ".join(words)
+            if phrase and phrase not in into:
+                into.append(phrase)
+
+        for term in self.top_terms(row, label, k):
+            words = term.split()
+            if len(words) == 1 and words[0] not in self.word_.vocabulary_:
+                add(own, [_word_containing(char_view(text), term)])
+                continue
+            add(own, [w for w in words if not w.startswith(HEADER_PREFIX)])
+            add(
+                header,
+                [w.removeprefix(HEADER_PREFIX) for w in words if w.startswith(HEADER_PREFIX)],
+            )
+        return own, header
 
     # -- storage: vocabularies as JSON lists, everything else as float arrays
 

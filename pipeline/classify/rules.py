@@ -26,10 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import spacy
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
-
+from pipeline.nlp import blank_english
 from pipeline.taxonomy import TaxonomyName, load_taxonomy
 
 NAMES: tuple[TaxonomyName, TaxonomyName] = ("themes", "actions")
@@ -296,7 +293,11 @@ class RuleMatcher:
 
     def __init__(self) -> None:
         self.taxonomy = load_taxonomy()
-        self.nlp = spacy.blank("en")
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc
+
+        self._doc = Doc  # spaCy is imported when the matcher is built, not with this module
+        self.nlp = blank_english()
         self.matcher = PhraseMatcher(self.nlp.vocab)
         self._keyword: dict[str, tuple[TaxonomyName, str, str]] = {}
         for name in NAMES:
@@ -315,18 +316,18 @@ class RuleMatcher:
         words = stems(phrase)
         if not words:
             return
-        self.matcher.add(key, [Doc(self.nlp.vocab, words=words)])
+        self.matcher.add(key, [self._doc(self.nlp.vocab, words=words)])
         self._keyword[key] = meta
 
     def _add_group(self, key: str, phrases: Iterable[str]) -> None:
-        docs = [Doc(self.nlp.vocab, words=w) for w in (stems(p) for p in phrases) if w]
+        docs = [self._doc(self.nlp.vocab, words=w) for w in (stems(p) for p in phrases) if w]
         self.matcher.add(key, docs)
 
     def _matches(self, text: str) -> tuple[list[Hit], dict[str, list[tuple[int, int]]]]:
         tokens = tokenize(text)
         if not tokens:
             return [], {}
-        doc = Doc(self.nlp.vocab, words=[stem(t.group(0)) for t in tokens])
+        doc = self._doc(self.nlp.vocab, words=[stem(t.group(0)) for t in tokens])
         strings = self.nlp.vocab.strings
         hits: list[Hit] = []
         groups: dict[str, list[tuple[int, int]]] = {}

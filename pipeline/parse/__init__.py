@@ -120,11 +120,26 @@ def read_input(path: Path, settings: Settings) -> bytes:
         raise PipelineError(path, "the file cannot be read (permission denied)") from None
 
 
-def parse_file(path: str | Path, settings: Settings | dict | None = None) -> Document:
-    """Parse `path` into a `Document`, raising only `PipelineError` subclasses."""
+def check_size(path: Path, data: bytes, settings: Settings) -> bytes:
+    """`data` when it is within the file size limit, else the same error `read_input` gives."""
+    if len(data) > settings.max_file_bytes:
+        raise ResourceLimitError(
+            path, f"the file is {len(data):,} bytes, over the limit of {settings.max_file_bytes:,}"
+        )
+    return data
+
+
+def parse_file(
+    path: str | Path, settings: Settings | dict | None = None, data: bytes | None = None
+) -> Document:
+    """Parse `path` into a `Document`, raising only `PipelineError` subclasses.
+
+    `data`, when given, is the file's bytes already read (a Dask worker that was sent them);
+    `path` then only names the document (its `source` and the file in error messages).
+    """
     path = Path(path)
     settings = Settings.resolve(settings)
-    data = read_input(path, settings)
+    data = read_input(path, settings) if data is None else check_size(path, data, settings)
     try:
         fmt = detect_format(path, data)
     except PipelineError:

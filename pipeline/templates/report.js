@@ -213,6 +213,9 @@
       f.title = item.flags.join("; ");
       head.appendChild(f);
     }
+    if (item.status && item.status !== "machine" && !item.review) {
+      head.appendChild(el("span", "tag reviewed", item.status));
+    }
     if (item.review) {
       var r = item.review;
       head.appendChild(el("span", "tag reviewed",
@@ -231,8 +234,114 @@
     file.title = doc.source;
     src.appendChild(file);
     src.appendChild(document.createTextNode(", " + doc.unit + " " + item.page + (item.cue ? " · cue: “" + item.cue + "”" : "")));
+    var show = el("button", "link-button show-source", "Show in source");
+    show.type = "button";
+    show.setAttribute("aria-expanded", "false");
+    show.addEventListener("click", function () { toggleSource(item, li, show); });
+    src.appendChild(document.createTextNode(" "));
+    src.appendChild(show);
     li.appendChild(src);
+    if (item.also && item.also.length) {
+      li.appendChild(el("p", "also", "also in: " + item.also.map(function (a) {
+        var d = data.documents[a.doc];
+        return d.name + " (" + d.unit + " " + a.page + ")";
+      }).join(", ")));
+    }
     return li;
+  }
+
+  /* ---- the item in its source: loaded only when asked ---- */
+  var pageCache = {};
+  function pageRecord(key) {
+    if (!key) return null;
+    if (Object.prototype.hasOwnProperty.call(pageCache, key)) return pageCache[key];
+    var node = document.getElementById("src-" + key);
+    pageCache[key] = node ? JSON.parse(node.textContent) : null;
+    return pageCache[key];
+  }
+
+  function pct(v) { return v + "%"; }
+
+  function pageImage(item, page) {
+    var fig = el("figure", "page-figure");
+    var frame = el("div", "page-frame");
+    var img = document.createElement("img");
+    img.className = "page-image";
+    img.alt = "Page " + item.page + " of " + data.documents[item.doc].name;
+    img.src = page.image;
+    frame.appendChild(img);
+    if (item.box) {
+      var box = el("div", "item-box");
+      box.style.left = pct(item.box[0]);
+      box.style.top = pct(item.box[1]);
+      box.style.width = pct(Math.max(item.box[2] - item.box[0], 0.5));
+      box.style.height = pct(Math.max(item.box[3] - item.box[1], 0.5));
+      frame.appendChild(box);
+    }
+    fig.appendChild(frame);
+    fig.appendChild(el("figcaption", null, data.documents[item.doc].name + ", page " + item.page +
+      (item.box ? " — the item is framed" : " — the item's position is not recorded (run `pipeline run --force` to add it)")));
+    return fig;
+  }
+
+  function pageText(item, page) {
+    var doc = data.documents[item.doc];
+    var wrap = el("div", "page-text");
+    wrap.appendChild(el("p", "page-text-head", doc.name + ", " + doc.unit + " " + item.page));
+    var marked = {};
+    item.blocks.forEach(function (b) { marked[b] = true; });
+    var at = page.blocks.map(function (b) { return Boolean(marked[b.id]); });
+    var first = at.indexOf(true), last = at.lastIndexOf(true);
+    var from = 0, to = page.blocks.length;
+    if (first >= 0 && page.blocks.length > 24) { from = Math.max(0, first - 8); to = Math.min(page.blocks.length, last + 9); }
+    var ol = el("ol", "blocks");
+    if (from > 0) ol.appendChild(el("li", "gap", "…"));
+    page.blocks.slice(from, to).forEach(function (b, n) {
+      var li = el("li", "block " + b.kind + (at[from + n] ? " mark" : ""), b.text);
+      if (b.level) li.classList.add("level-" + Math.min(b.level, 3));
+      ol.appendChild(li);
+    });
+    if (to < page.blocks.length) ol.appendChild(el("li", "gap", "…"));
+    wrap.appendChild(ol);
+    return wrap;
+  }
+
+  function ownText(item) {
+    var doc = data.documents[item.doc];
+    var wrap = el("div", "page-text");
+    wrap.appendChild(el("p", "page-text-head", doc.name + ", " + doc.unit + " " + item.page +
+      (doc.note ? " — " + doc.note : "")));
+    var p = el("p", "block");
+    var text = item.sourceText || item.text;
+    if (item.span && item.span[1] > item.span[0]) {
+      p.appendChild(document.createTextNode(text.slice(0, item.span[0])));
+      p.appendChild(el("mark", null, text.slice(item.span[0], item.span[1])));
+      p.appendChild(document.createTextNode(text.slice(item.span[1])));
+    } else {
+      p.appendChild(el("mark", null, text));
+    }
+    wrap.appendChild(p);
+    return wrap;
+  }
+
+  function toggleSource(item, li, button) {
+    var open = li.querySelector(".source-view");
+    if (open) {
+      open.remove();
+      button.textContent = "Show in source";
+      button.setAttribute("aria-expanded", "false");
+      return;
+    }
+    var view = el("div", "source-view");
+    var page = pageRecord(item.src);
+    if (page && page.image) view.appendChild(pageImage(item, page));
+    else if (page && page.blocks) view.appendChild(pageText(item, page));
+    else view.appendChild(ownText(item));
+    li.appendChild(view);
+    button.textContent = "Hide source";
+    button.setAttribute("aria-expanded", "true");
+    var target = view.querySelector(".item-box, .mark, mark");
+    if (target && target.scrollIntoView) target.scrollIntoView({ block: "nearest" });
   }
 
   function renderGroups(shown) {
@@ -339,7 +448,165 @@
     if (scroll) document.getElementById("items").scrollIntoView({ block: "start" });
   }
 
+  /* ---- recurring priorities and open next steps (threads.jsonl of `pipeline track`) ---- */
+  var MARKS = { "new": "●", "restated": "↻", "done": "✓", "under_way": "◐", "not_mentioned_since": "○" };
+  var MARK_WORDS = { "new": "first stated", "restated": "restated", "done": "reported done",
+    "under_way": "reported under way", "not_mentioned_since": "not mentioned" };
+
+  function whoOf(t) { return t.country || t.body || NONE; }
+  function whoName(key) {
+    if (key === NONE) return "Global / regional";
+    var found = null;
+    items.some(function (i) { if (i.country === key) { found = i.countryName; return true; } return false; });
+    return found || key;
+  }
+  function stepKey(step) { return step.status === "progress_reported" ? (step.progress || "under_way") : step.status; }
+  function fileName(path) { return String(path || "").split(/[\\/]/).pop(); }
+
+  function noThreads(container) {
+    var p = el("p", "empty-note");
+    p.appendChild(document.createTextNode("No threads yet: run "));
+    p.appendChild(el("code", null, "pipeline track OUT"));
+    p.appendChild(document.createTextNode(" on this run folder (it writes threads.jsonl), then build the report again with "));
+    p.appendChild(el("code", null, "pipeline report OUT"));
+    p.appendChild(document.createTextNode("."));
+    container.appendChild(p);
+  }
+
+  function timeline(key, threads, all, chosen) {
+    var shown = all ? threads : threads.filter(function (t) { return t.steps.length > 1; });
+    if (!shown.length && !chosen) return null;
+    var sec = el("section", "timeline");
+    sec.dataset.country = key;
+    sec.appendChild(el("h3", null, whoName(key) + " "));
+    sec.firstChild.appendChild(el("span", "sub", shown.length + " of " + threads.length + " threads"));
+    if (!shown.length) {
+      sec.appendChild(el("p", "hint", "No priority of this country is followed in more than one document."));
+      return sec;
+    }
+    var docs = {};
+    shown.forEach(function (t) {
+      t.steps.forEach(function (s) {
+        var list = s.status === "not_mentioned_since" ? s.documents : [s];
+        list.forEach(function (d) { docs[d.document] = docs[d.document] || { date: d.date || "", source: d.source }; });
+      });
+    });
+    var order = Object.keys(docs).sort(function (a, b) {
+      return (docs[a].date || "9999").localeCompare(docs[b].date || "9999") || fileName(docs[a].source).localeCompare(fileName(docs[b].source));
+    });
+    var scroll = el("div", "scroll");
+    var table = el("table", "timeline-table");
+    var thead = el("thead"), hr = el("tr");
+    hr.appendChild(el("th", "thread-col", "Priority or next step"));
+    order.forEach(function (d) {
+      var th = el("th", "doc-col");
+      th.appendChild(el("span", "date", docs[d].date || "undated"));
+      th.appendChild(el("span", "doc", fileName(docs[d].source)));
+      th.title = docs[d].source;
+      hr.appendChild(th);
+    });
+    thead.appendChild(hr);
+    table.appendChild(thead);
+    var tbody = el("tbody");
+    shown.forEach(function (t) {
+      var tr = el("tr", "thread " + (t.kind || ""));
+      tr.dataset.thread = t.id;
+      var th = el("th", "thread-col");
+      th.appendChild(el("span", "tag " + (t.kind || ""), t.kind === "next_step" ? "Next step" : "Priority"));
+      th.appendChild(el("span", "thread-text", t.text));
+      tr.appendChild(th);
+      var cells = {};
+      t.steps.forEach(function (s) {
+        var list = s.status === "not_mentioned_since" ? s.documents.map(function (d) { return [d.document, s]; }) : [[s.document, s]];
+        list.forEach(function (pair) { (cells[pair[0]] = cells[pair[0]] || []).push(pair[1]); });
+      });
+      order.forEach(function (d) {
+        var td = el("td", "mark-cell");
+        (cells[d] || []).forEach(function (s) {
+          var k = stepKey(s);
+          var m = el("span", "status " + k, MARKS[k] || "•");
+          m.title = (MARK_WORDS[k] || k) + (s.text && s.status !== "not_mentioned_since" ? ": " + s.text : "");
+          m.dataset.status = k;
+          td.appendChild(m);
+        });
+        tr.appendChild(td);
+      });
+      tbody.appendChild(tr);
+    });
+    table.appendChild(tbody);
+    scroll.appendChild(table);
+    sec.appendChild(scroll);
+    return sec;
+  }
+
+  function renderThreads() {
+    var box = document.getElementById("timelines");
+    var controls = document.getElementById("thread-controls");
+    var list = document.getElementById("open-list");
+    box.replaceChildren(); controls.replaceChildren(); list.replaceChildren();
+    if (!data.threads) {
+      noThreads(box);
+      noThreads(list.parentNode.insertBefore(el("div"), list));
+      document.getElementById("open-count").textContent = "";
+      return;
+    }
+    var by = {};
+    data.threads.forEach(function (t) { (by[whoOf(t)] = by[whoOf(t)] || []).push(t); });
+    var keys = Object.keys(by).sort(function (a, b) {
+      if (a === NONE) return 1;
+      if (b === NONE) return -1;
+      return whoName(a).localeCompare(whoName(b));
+    });
+    var select = el("select");
+    select.id = "t-country";
+    option(select, "", "All countries and bodies");
+    keys.forEach(function (k) { option(select, k, whoName(k) + " (" + by[k].length + ")"); });
+    var label = el("label", null, "Country ");
+    label.appendChild(select);
+    var allBox = el("input");
+    allBox.type = "checkbox";
+    allBox.id = "t-all";
+    var allLabel = el("label", "check");
+    allLabel.appendChild(allBox);
+    allLabel.appendChild(document.createTextNode(" Also threads seen in one document only"));
+    controls.appendChild(label);
+    controls.appendChild(allLabel);
+    function draw() {
+      box.replaceChildren();
+      var chosen = select.value ? [select.value] : keys;
+      if (!data.threads.length) box.appendChild(el("p", "empty-note", "pipeline track found no dated items to follow."));
+      chosen.forEach(function (k) {
+        var sec = by[k] ? timeline(k, by[k], allBox.checked, Boolean(select.value)) : null;
+        if (sec) box.appendChild(sec);
+      });
+      if (data.threads.length && !box.childNodes.length) {
+        box.appendChild(el("p", "empty-note", "No priority is followed in more than one document; tick the box to see every thread."));
+      }
+    }
+    select.addEventListener("change", draw);
+    allBox.addEventListener("change", draw);
+    draw();
+
+    var open = [];
+    data.threads.forEach(function (t) {
+      t.steps.forEach(function (s) {
+        if (s.followUp && s.followUp.status === "open") open.push([t, s]);
+      });
+    });
+    open.sort(function (a, b) { return (a[1].date || "9999").localeCompare(b[1].date || "9999"); });
+    document.getElementById("open-count").textContent = "(" + open.length + ")";
+    if (!open.length) list.appendChild(el("li", "empty-note", "No open next step."));
+    open.forEach(function (pair) {
+      var li = el("li");
+      li.appendChild(el("span", "who", whoName(whoOf(pair[0]))));
+      li.appendChild(el("span", "what", pair[1].text));
+      li.appendChild(el("span", "where", (pair[1].date || "undated") + " · " + fileName(pair[1].source)));
+      list.appendChild(li);
+    });
+  }
+
   fillControls();
+  renderThreads();
   ["country", "theme", "action", "kind", "low"].forEach(function (k) {
     ctl[k].addEventListener("change", function () { readControls(); writeHash(); render(); });
   });
