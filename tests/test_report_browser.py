@@ -325,3 +325,31 @@ def test_report_without_threads_says_how_to_make_them(browser, tmp_path: Path) -
     # An item whose source file is gone still shows its own paragraph, marked.
     item = _open_source(browser, "0000000000000001")
     assert item.find_element("css selector", ".page-text mark").text.startswith("Strengthen")
+
+
+def test_a_report_of_five_thousand_items_draws_cards_as_needed(browser, tmp_path: Path) -> None:
+    """Long lists draw their first cards and the rest on demand; an item opened from the
+    review list is drawn first."""
+    from test_report import _item
+
+    from pipeline.models import DocumentInfo, DocumentResult
+
+    items = [
+        _item(n, f"Train labour inspectors on child labour, district {n}", "NPL", {}, {})
+        for n in range(1, 5001)
+    ]
+    result = DocumentResult(
+        pipeline_version="test",
+        document=DocumentInfo(id="f" * 64, source="big.md", format="markdown", page_count=1),
+        items=items,
+    )
+    page = write_report(make_run(tmp_path / "run", [result]), tmp_path / "report.html")
+    browser.get(page.as_uri())
+    _wait(browser, lambda d: d.find_elements("css selector", "button.more-cards"), timeout=30)
+    assert len(_visible_items(browser)) < 200
+    assert browser.find_element("css selector", "#shown strong").text == "5000"
+    last = items[-1].id
+    assert not browser.find_elements("id", f"item-{last}")
+    browser.execute_script(f"window.location.hash = '#item-{last}'")
+    browser.refresh()
+    _wait(browser, lambda d: d.find_elements("id", f"item-{last}"), timeout=30)

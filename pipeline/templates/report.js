@@ -23,6 +23,9 @@
     low: document.getElementById("f-low")
   };
 
+  var CARD_PAGE = 60;  // cards drawn per list before "Show more"
+  var pendingCards = {};  // item id -> draws the rest of its list
+
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) node.className = cls;
@@ -345,6 +348,7 @@
   }
 
   function renderGroups(shown) {
+    pendingCards = {};
     var groups = document.getElementById("groups");
     groups.replaceChildren();
     var byCountry = {};
@@ -374,14 +378,30 @@
         if (!of.length) return;
         sec.appendChild(el("h4", null, kind[1]));
         var ul = el("ul", "item-list");
-        of.forEach(function (i) { ul.appendChild(card(i)); });
+        // Draw the first cards now and the rest when asked (or when an item is opened from
+        // the heatmap or the review list), so a report of thousands of items opens fast.
+        of.slice(0, CARD_PAGE).forEach(function (i) { ul.appendChild(card(i)); });
         sec.appendChild(ul);
+        if (of.length > CARD_PAGE) {
+          var rest = of.slice(CARD_PAGE);
+          var more = el("button", "more-cards", "Show " + rest.length + " more");
+          more.type = "button";
+          var expand = function () {
+            if (!more.isConnected) return;
+            rest.forEach(function (i) { ul.appendChild(card(i)); delete pendingCards[i.id]; });
+            more.remove();
+          };
+          more.addEventListener("click", expand);
+          rest.forEach(function (i) { pendingCards[i.id] = expand; });
+          sec.appendChild(more);
+        }
       });
       groups.appendChild(sec);
     });
   }
 
   function goTo(id) {
+    if (pendingCards[id]) pendingCards[id]();
     var target = document.getElementById("item-" + id);
     if (!target) return;
     document.querySelectorAll(".item.highlight").forEach(function (n) { n.classList.remove("highlight"); });
