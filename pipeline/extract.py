@@ -207,8 +207,9 @@ def decisions_to_items(decisions: list[Decision]) -> list[Item]:
         if d.kind is None:
             continue
         c = d.candidate
-        item = c.item.model_copy(deep=True)
-        item.kind = d.kind
+        # A shallow copy: the candidate is not used again, and the lists that change
+        # (actors, context) are replaced, not changed in place.
+        item = c.item.model_copy(update={"kind": d.kind, "actors": list(c.item.actors)})
         item.cue = c.rule_cue or c.lead_in or (c.section.heading_path or [None])[-1]
         item.extraction = ExtractionEvidence(
             score=d.probabilities.get(d.kind, 1.0) if d.probabilities else 1.0,
