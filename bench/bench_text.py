@@ -1,10 +1,11 @@
 """Plain-text parsing at scale: `python bench/bench_text.py [MB]` writes a text file of that
 many megabytes (default 50) of headings, paragraphs, bullets and ' | ' tables and times
-`parse_file` on it. Parsing is linear in the number of lines (issue #12): 50 MB takes well
-under 60 s."""
+`parse_file` on it, and prints the process's peak RSS. Parsing is linear in the number of
+lines (issue #12): 50 MB takes well under 60 s (figures in bench/README.md)."""
 
 from __future__ import annotations
 
+import resource
 import sys
 import tempfile
 import time
@@ -34,7 +35,10 @@ def main(megabytes: float = 50.0) -> None:
         start = time.perf_counter()
         doc = parse_file(path, {"max_file_bytes": size * 2})
         seconds = time.perf_counter() - start
-    print(f"{megabytes:g} MB: {len(doc.blocks)} blocks in {seconds:.1f} s")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(
+        f"{megabytes:g} MB: {len(doc.blocks)} blocks in {seconds:.1f} s, peak RSS {peak_mb:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -251,3 +251,18 @@ def test_text_parsing_is_linear_in_the_number_of_lines() -> None:
             steps.append(counted.steps)
         per_line = [s / len(x) for s, x in zip(steps, (small, lines), strict=True)]
         assert per_line[1] <= per_line[0] * 1.1, (parser.__name__, per_line)
+
+
+def test_email_headers_are_not_headings_and_the_subject_is(tmp_path: Path) -> None:
+    path = tmp_path / "mail.txt"
+    path.write_text(
+        "From: Focal point <fp@example.org>\nTo: Secretariat <s@example.org>\n"
+        "Date: Thu, 6 Feb 2025 09:17\nSubject: Next steps after the workshop\n\n"
+        "Dear colleagues,\n\n1. Share the draft roadmap by 21 February\n",
+        encoding="utf-8",
+    )
+    blocks = parse_file(path).blocks
+    kinds = {b.text: b.kind.value for b in blocks}
+    assert kinds["From: Focal point <fp@example.org>"] == "paragraph"
+    assert kinds["Date: Thu, 6 Feb 2025 09:17"] == "paragraph"
+    assert kinds["Next steps after the workshop"] == "heading"

@@ -12,7 +12,10 @@ from importlib import resources
 from pipeline.models import Block, DocumentMetadata
 
 _CID_RE = re.compile(r"\(cid:\d+\)")
-_SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# A run of spaces, tabs and Unicode spaces, except a lone ' ' (replacing it by itself was most
+# of the cost: every gap between two words was a match).
+_SPACES = r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]"
+_SPACE_RE = re.compile(rf"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]{_SPACES}*| {_SPACES}+")
 
 
 def _is_private_use(ch: str) -> bool:

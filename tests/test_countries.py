@@ -1,0 +1,92 @@
+"""pipeline/countries.py: country names in three languages, case-sensitive abbreviations,
+abbreviations that are file formats, excluded names, one country or none."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.countries import (
+    country_name,
+    find_countries,
+    is_capital,
+    is_country_code,
+    single_country,
+)
+
+
+def _codes(text: str) -> list[str]:
+    return [m.code for m in find_countries(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "words"),
+    [
+        ("Priorities for Nepal in 2024", "NPL", "Nepal"),
+        ("Priorités du Sénégal", "SEN", "Sénégal"),
+        ("Feuille de route de la Côte d’Ivoire", "CIV", "Côte d’Ivoire"),
+        ("Prioridades de Guatemala", "GTM", "Guatemala"),
+        ("Apoyo de los Estados Unidos", "USA", "Estados Unidos"),
+        ("Soutien des États-Unis", "USA", "États-Unis"),
+        ("The Ugandan delegation", "UGA", "Ugandan"),
+        ("Viet Nam roadmap", "VNM", "Viet Nam"),
+        ("DRC national plan", "COD", "DRC"),
+    ],
+)
+def test_names_in_english_french_and_spanish(text: str, code: str, words: str) -> None:
+    [mention] = find_countries(text)
+    assert (mention.code, mention.text) == (code, words)
+    assert text[mention.start : mention.end] == words
+
+
+def test_names_ignore_case_but_abbreviations_do_not() -> None:
+    assert _codes("priorities for NEPAL") == ["NPL"]
+    assert _codes("priorities for nepal") == ["NPL"]
+    assert _codes("US support to the plan") == ["USA"]
+    assert _codes("Let us support the plan") == []
+    assert _codes("the drc plan") == []
+
+
+def test_png_next_to_a_file_word_is_no_country() -> None:
+    assert _codes("PNG national action plan") == ["PNG"]
+    assert _codes("Send the logo as a PNG file") == []
+    assert _codes("see chart.PNG") == []
+    assert _codes("CAR rental for the mission") == []
+    assert _codes("CAR national dialogue") == ["CAF"]
+
+
+def test_excluded_names_are_no_country() -> None:
+    assert _codes("Compte rendu de la réunion des partenaires") == []
+    assert _codes("La Réunion") == []
+    assert _codes("Jersey") == []
+
+
+def test_several_mentions_in_order() -> None:
+    mentions = find_countries("Nepal and Uganda agreed; Nepal hosts")
+    assert [m.code for m in mentions] == ["NPL", "UGA", "NPL"]
+    assert [m.start for m in mentions] == sorted(m.start for m in mentions)
+
+
+def test_single_country() -> None:
+    assert single_country("Nepal and Uganda exchange") is None
+    assert single_country("Background") is None
+    mention = single_country("Nepal: the Nepal roadmap")  # one country, named twice
+    assert mention is not None
+    assert (mention.code, mention.start) == ("NPL", 0)
+    kathmandu = single_country("Workshop in Kathmandu")
+    assert kathmandu is not None and kathmandu.code == "NPL"
+
+
+def test_country_name_and_codes() -> None:
+    assert country_name("NPL") == "Nepal"
+    assert country_name("BOL") == "Bolivia"  # the common name, not the official one
+    assert country_name(None) is None
+    assert country_name("XXX") is None
+    assert is_country_code("KEN")
+    assert not is_country_code("XXX")
+
+
+def test_is_capital() -> None:
+    assert is_capital("Kathmandu")
+    assert is_capital("kathmandu")
+    assert not is_capital("Nepal")
+    assert not is_capital("Geneva meeting")

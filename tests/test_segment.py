@@ -1,0 +1,211 @@
+"""pipeline/segment.py: sections at headings, with the country and role their headings give,
+and the country of a whole document."""
+
+from __future__ import annotations
+
+from pipeline.models import Block, BlockKind, Document, Section
+from pipeline.segment import document_country, document_to_sections, names_region
+
+H, P, L, T = BlockKind.heading, BlockKind.paragraph, BlockKind.list_item, BlockKind.title
+
+# A paragraph of more than 12 words that names no country (not a subtitle line).
+FILLER = "The participants discussed the situation at length and agreed to meet again later on."
+
+
+def _doc(*blocks: tuple, title: str | None = None) -> Document:
+    """A document from (kind, text) or (kind, text, heading_level) tuples, one page."""
+    out = []
+    for n, (kind, text, *level) in enumerate(blocks, start=1):
+        heading_level = level[0] if level else (2 if kind == H else None)
+        out.append(Block(id=f"p1-b{n}", kind=kind, text=text, page=1, heading_level=heading_level))
+    return Document(
+        id="0" * 64, source="note.txt", format="text", page_count=1, title=title, blocks=out
+    )
+
+
+def _by_heading(sections: list[Section]) -> dict[str, Section]:
+    return {s.heading_path[-1] if s.heading_path else "": s for s in sections}
+
+
+def test_headings_open_sections_in_reading_order() -> None:
+    doc = _doc(
+        (P, FILLER),
+        (H, "Context", 1),
+        (P, "Some words."),
+        (H, "Findings", 1),
+        (L, "A finding"),
+        (L, "Another finding"),
+    )
+    sections = document_to_sections(doc)
+    assert [s.id for s in sections] == ["root", "p1-b2", "p1-b4"]
+    assert [[b.id for b in s.blocks] for s in sections] == [
+        ["p1-b1"],
+        ["p1-b2", "p1-b3"],
+        ["p1-b4", "p1-b5", "p1-b6"],
+    ]
+    assert [s.heading_path for s in sections] == [[], ["Context"], ["Findings"]]
+    # Every block is in exactly one section.
+    assert sum(len(s.blocks) for s in sections) == len(doc.blocks)
+
+
+def test_an_empty_root_is_dropped_and_levels_nest() -> None:
+    doc = _doc((H, "Part one", 1), (H, "Detail", 2), (P, "x"), (H, "Part two", 1), (P, "y"))
+    sections = document_to_sections(doc)
+    assert [s.heading_path for s in sections] == [
+        ["Part one"],
+        ["Part one", "Detail"],
+        ["Part two"],
+    ]
+
+
+def test_country_heading_sets_the_country_and_a_bare_next_steps_keeps_it() -> None:
+    doc = _doc(
+        (P, "Regional meeting report"),
+        (P, FILLER),
+        (P, FILLER),
+        (P, FILLER),
+        (H, "Kenya", 1),
+        (P, "Kenya has a plan."),
+        (H, "Next steps", 1),  # same level as "Kenya", yet it belongs to Kenya
+        (L, "Adopt the plan"),
+        (H, "Uganda", 1),
+        (H, "Next steps", 1),
+        (L, "Train inspectors"),
+        (H, "Annex", 1),
+    )
+    sections = document_to_sections(doc)
+    assert sections[0].id == "root" and sections[0].country is None
+    by_id = {s.id: s for s in sections}
+    assert (by_id["p1-b5"].country, by_id["p1-b5"].country_evidence) == ("KEN", "Kenya")
+    kenya_next = by_id["p1-b7"]
+    assert kenya_next.heading_path == ["Kenya", "Next steps"]
+    assert (kenya_next.country, kenya_next.role, kenya_next.role_cue) == (
+        "KEN",
+        "next_step",
+        "next steps",
+    )
+    uganda_next = by_id["p1-b10"]
+    assert uganda_next.heading_path == ["Uganda", "Next steps"]
+    assert uganda_next.country == "UGA"
+    # A heading that is not only a cue closes the country's section.
+    annex = by_id["p1-b12"]
+    assert annex.heading_path == ["Annex"]
+    assert annex.country is None
+
+
+def test_numbered_sub_heading_keeps_the_role_and_an_unnumbered_one_does_not() -> None:
+    doc = _doc(
+        (H, "4. Priorities for action", 1),
+        (H, "4.1 Data", 2),
+        (L, "Publish the survey"),
+        (H, "Background notes", 2),
+        (H, "5. Partnerships", 1),
+        (H, "5.1 Data", 2),
+    )
+    by_heading = _by_heading(document_to_sections(doc))
+    assert by_heading["4. Priorities for action"].role == "priority"
+    data = by_heading["4.1 Data"]
+    assert data.heading_path == ["4. Priorities for action", "4.1 Data"]
+    assert (data.role, data.role_cue) == ("priority", "priorities for action")
+    assert by_heading["5.1 Data"].role is None
+
+
+def test_stop_heading() -> None:
+    doc = _doc((H, "Lessons learnt", 1), (L, "Start early"))
+    [section] = document_to_sections(doc)
+    assert section.stop is True
+    assert section.role is None
+    assert section.role_cue == "lessons learnt"
+
+
+def test_region_heading_gives_no_country() -> None:
+    doc = _doc(
+        (H, "Kenya", 1),
+        (H, "Southern Africa: regional follow-up", 2),
+        (L, "Hold a regional meeting"),
+        (H, "Labour inspection", 2),
+    )
+    by_heading = _by_heading(document_to_sections(doc))
+    region = by_heading["Southern Africa: regional follow-up"]
+    assert region.heading_path == ["Kenya", "Southern Africa: regional follow-up"]
+    assert (region.country, region.country_evidence) == (None, None)
+    # An ordinary sub-heading takes its parent's country.
+    assert by_heading["Labour inspection"].country == "KEN"
+    assert names_region("Southern Africa: regional follow-up")
+    assert names_region("Cono Sur")
+    assert not names_region("Kenya")
+
+
+def test_root_takes_the_document_country() -> None:
+    doc = _doc((P, "Introduction"), (H, "Context", 1), title="Nepal roadmap 2024")
+    sections = document_to_sections(doc)
+    assert [s.country for s in sections] == ["NPL", "NPL"]
+    assert sections[0].country_evidence == "Nepal"
+
+
+def test_document_country_from_title_first_line_and_subtitle() -> None:
+    from_title = document_country(_doc((P, FILLER), title="Feuille de route du Sénégal"))
+    assert from_title is not None and from_title.code == "SEN"
+    # Without a title, the first line.
+    first_line = document_country(_doc((H, "Guatemala: informe", 1), (P, FILLER)))
+    assert first_line is not None and first_line.code == "GTM"
+    # A short line after the first names the country...
+    subtitle = document_country(_doc((P, "Meeting report"), (P, "Republic of Uganda")))
+    assert subtitle is not None and subtitle.code == "UGA"
+    # ... but a capital there names only the venue, unless the document is a national one.
+    assert document_country(_doc((P, "Meeting report"), (P, "Kathmandu, 3 May"))) is None
+    national = document_country(_doc((P, "National meeting report"), (P, "Kathmandu, 3 May")))
+    assert national is not None and national.code == "NPL"
+
+
+def test_document_country_from_dominance() -> None:
+    def doc(uganda: int, kenya: int) -> Document:
+        blocks = [(P, "Meeting report"), (P, FILLER), (P, FILLER), (P, FILLER)]
+        blocks += [(P, f"{FILLER} Uganda agreed.")] * uganda
+        blocks += [(P, f"{FILLER} Kenya agreed.")] * kenya
+        return _doc(*blocks)
+
+    four_of_five = document_country(doc(4, 1))  # 4 mentions, 80%
+    assert four_of_five is not None and four_of_five.code == "UGA"
+    assert document_country(doc(4, 2)) is None  # 67%: no country dominates
+    three_alone = document_country(doc(3, 0))
+    assert three_alone is not None and three_alone.code == "UGA"
+    assert document_country(doc(3, 1)) is None  # 3 mentions, but not alone
+    assert document_country(doc(2, 0)) is None  # too few
+
+
+def test_title_with_two_countries_gives_none() -> None:
+    assert document_country(_doc((P, FILLER), title="Nepal and Uganda exchange")) is None
+
+
+def test_slide_title_opens_a_top_level_section() -> None:
+    doc = _doc(
+        (T, "Kenya", None),
+        (H, "Priorities", 2),
+        (L, "Adopt the plan"),
+        (T, "Uganda", None),
+        (L, "Train inspectors"),
+    )
+    sections = document_to_sections(doc)
+    assert [s.heading_path for s in sections] == [["Kenya"], ["Kenya", "Priorities"], ["Uganda"]]
+    assert [s.country for s in sections] == ["KEN", "KEN", "UGA"]
+    assert sections[1].role == "priority"
+
+
+def test_numbered_next_steps_stays_top_level_but_keeps_the_previous_country() -> None:
+    doc = _doc(
+        (P, "Regional meeting report"),
+        (P, FILLER),
+        (P, FILLER),
+        (P, FILLER),
+        (H, "I. Kenya", 1),
+        (P, "x"),
+        (H, "II. Next steps", 1),
+        (L, "Adopt the plan"),
+        (H, "III. Context", 1),
+    )
+    by_heading = _by_heading(document_to_sections(doc))
+    nxt = by_heading["II. Next steps"]
+    assert nxt.heading_path == ["II. Next steps"]  # numbered: its own top-level section
+    assert (nxt.country, nxt.country_evidence, nxt.role) == ("KEN", "Kenya", "next_step")
+    assert by_heading["III. Context"].country is None
