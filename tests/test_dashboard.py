@@ -571,3 +571,25 @@ def test_readme_python_api_example_runs(tmp_path: Path) -> None:
     assert "next_step KEN" in done.stdout
     assert (tmp_path / "out" / "items.parquet").is_file()
     assert "make run" in readme and ".venv/bin/pipeline" in readme
+
+
+def test_a_seeds_run_counts_each_deck_item_once(tmp_path: Path) -> None:
+    """The seed deck arrives as PPTX, PDF and Markdown: each item is canonical once."""
+    seeds = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+    if not seeds.is_dir():
+        import pytest
+
+        pytest.skip("../shared/seeds is absent")
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("deck.pptx", "deck.pdf", "deck.md"):
+        shutil.copy(seeds / name, src / name)
+    out = tmp_path / "out"
+    run_batch([src], out, _options())
+    rows = [json.loads(line) for line in (out / "items.jsonl").read_text("utf-8").splitlines()]
+    per_file = defaultdict(int)
+    for row in rows:
+        per_file[Path(row["source"]).name] += 1
+    canonical = [r for r in rows if r["canonical"]]
+    assert len(canonical) == per_file["deck.pptx"]
+    assert {Path(r["source"]).name for r in canonical} == {"deck.pptx"}
