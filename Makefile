@@ -24,4 +24,6 @@ test: lint
 	$(BIN)/pytest -q
 
 clean:
-	rm -rf $(VENV) outputs/documents outputs/*.json outputs/*.jsonl outputs/*.csv outputs/*.sqlite
+	rm -rf $(VENV) outputs/documents outputs/generations outputs/current outputs/*.json outputs/*.jsonl \
+		outputs/*.csv outputs/*.sqlite outputs/*.parquet outputs/report.html outputs/report_assets \
+		outputs/.pipeline-run.lock
