@@ -20,40 +20,30 @@ is a container, not a coordination action.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 
 from pipeline.nlp import blank_english
 from pipeline.taxonomy import TaxonomyName, load_taxonomy
 
+# The rules' word lists are data (vocab/classify_rules.json), read once at import.
+_WORDS = json.loads(
+    resources.files("pipeline.vocab").joinpath("classify_rules.json").read_text("utf-8")
+)
 NAMES: tuple[TaxonomyName, TaxonomyName] = ("themes", "actions")
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _NUMBERING_RE = re.compile(r"^\s*(?:[ivxlc]+\.|\d+(?:\.\d+)*\.?|[a-z]\)|[-–•*])\s+", re.I)
 
 # Irregular forms, and American spellings mapped onto the British ones the stemmer expects.
-_IRREGULAR = {
-    "children": "child",
-    "childrens": "child",
-    "women": "woman",
-    "men": "man",
-    "people": "person",
-    "persons": "person",
-    "labor": "labour",
-    "labors": "labour",
-    "labored": "labour",
-    "laborer": "labour",
-    "laborers": "labour",
-    "labourer": "labour",
-    "labourers": "labour",
-    "centers": "centre",
-    "center": "centre",
-}
+_IRREGULAR = dict(_WORDS["irregular_stems"])
 _IZE_RE = re.compile(r"(?<=\w{3})iz(?=(?:e|ed|es|ing|ation|ations|er|ers)$)")
-_SUFFIXES = ("ations", "ation", "ating", "ated", "ates", "ate", "ings", "ing", "ers", "er", "ed")
+_SUFFIXES = tuple(_WORDS["stem_suffixes"])
 
 
 @lru_cache(maxsize=65536)
@@ -101,154 +91,21 @@ def stems(text: str) -> list[str]:
 
 # Phrases in a header that name a container of items (a plan, a roadmap, a list of
 # priorities), not an action type: they never give an action to the items under them.
-CONTAINER_PHRASES = (
-    "action plan",
-    "plan of action",
-    "national action plan",
-    "national plan",
-    "national plan of action",
-    "roadmap",
-    "road map",
-    "work plan",
-    "workplan",
-    "plan d'action",
-    "feuille de route",
-    "hoja de ruta",
-    "plan de trabajo",
-    "secretariat",
-    "follow-up",
-    "follow up",
-    "committee",
-    "forum",
-    "workshop",
-    "meeting",
-)
+CONTAINER_PHRASES = tuple(_WORDS["container_phrases"])
 
 # Words a header may carry besides label names and still *be* a label name:
 # "Priorities: laws and policy", "4.1 Data and research", "Action Group on migration".
-_HEADER_FILLER = frozenset(
-    stem(w)
-    for w in [
-        "a",
-        "an",
-        "and",
-        "the",
-        "of",
-        "for",
-        "on",
-        "in",
-        "to",
-        "with",
-        "against",
-        "by",
-        "at",
-        "&",
-        "or",
-        "priority",
-        "priorities",
-        "priority",
-        "areas",
-        "area",
-        "action",
-        "actions",
-        "group",
-        "groups",
-        "pillar",
-        "pillars",
-        "objective",
-        "objectives",
-        "outcome",
-        "outcome",
-        "component",
-        "components",
-        "axis",
-        "axes",
-        "theme",
-        "themes",
-        "issue",
-        "issues",
-        "key",
-        "strategic",
-        "et",
-        "de",
-        "des",
-        "du",
-        "la",
-        "le",
-        "les",
-        "l",
-        "d",
-        "y",
-        "el",
-        "los",
-        "las",
-        "del",
-        "en",
-        "para",
-        "contra",
-        "prioritaire",
-        "prioritaires",
-        "axe",
-        "eje",
-        "ejes",
-        "prioridad",
-        "prioridades",
-    ]
-)
+_HEADER_FILLER = frozenset(stem(w) for w in _WORDS["header_filler"])
 
 # Officials whose capacity is an enforcement matter (GOLD: capacity of inspectors or
 # police is capacity_building plus enforcement).
-_OFFICIALS = (
-    "inspector",
-    "inspectors",
-    "labour inspectorate",
-    "police",
-    "police officers",
-    "prosecutors",
-    "judges",
-    "judiciary",
-    "law enforcement",
-    "law enforcement officers",
-    "border guards",
-    "relevant officers",
-    "officers",
-)
-_CAPACITY = (
-    "capacity",
-    "capacities",
-    "capacity building",
-    "training",
-    "train",
-    "trained",
-    "strengthen the capacity",
-)
+_OFFICIALS = tuple(_WORDS["officials"])
+_CAPACITY = tuple(_WORDS["capacity"])
 # Protection of children or victims is victim_support; "social protection" is not.
-_PROTECT = ("protect", "protection", "protecting", "assistance", "support")
-_PROTECTED = (
-    "victim",
-    "victims",
-    "children",
-    "child",
-    "survivors",
-    "exploited",
-    "children at risk",
-    "minors",
-)
+_PROTECT = tuple(_WORDS["protect"])
+_PROTECTED = tuple(_WORDS["protected"])
 # Phrases whose words must not count as an action: who helps, not what is done.
-_NEUTRAL_PHRASES = (
-    "with the technical support of",
-    "with technical support of",
-    "with the technical support from",
-    "with technical support from",
-    "with the technical assistance of",
-    "with technical assistance from",
-    "with the support of",
-    "with support from",
-    "with the assistance of",
-    "social protection",
-    "indicators of forced labour",
-    "forced labour indicators",
-)
+_NEUTRAL_PHRASES = tuple(_WORDS["neutral_phrases"])
 
 
 # ----------------------------------------------------------------------------- matching
