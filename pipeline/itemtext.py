@@ -17,6 +17,7 @@ from pipeline.actors import find_actors
 from pipeline.countries import country_name, is_capital, single_country
 from pipeline.cues import normalise
 from pipeline.deadlines import find_deadline
+from pipeline.lexicon import text_patterns
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Provenance, Section
 from pipeline.nlp import pipeline_on_shared_tokenizer
 from pipeline.parse.common import split_marker
@@ -25,21 +26,14 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 _SUPERSCRIPT_RE = re.compile(r"(?<=\w)[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
-_TRAILING_RE = re.compile(r"(\s*[;,:]\s*|\s+(and|or|et|y|as well as)\s*)$", re.I)
+_WORDS = text_patterns()
+_TRAILING_RE = re.compile(rf"(\s*[;,:]\s*|\s+({_WORDS['trailing_connectors']})\s*)$", re.I)
 _SLIDE_NUMBER_RE = re.compile(r"(?<=[a-z.)])\s+\d{1,2}$")
-_KEEP_NUMBER_BEFORE = re.compile(
-    r"\b(n°|no\.?|nos?|convention|article|art\.|goal|target|sdg|level|phase|chapter|section|"
-    r"c|p|step|pillar|component|outcome|output|table|annex)\s+\d{1,2}$",
-    re.I,
-)
+_KEEP_NUMBER_BEFORE = re.compile(rf"\b({_WORDS['keep_number_before']})\s+\d{{1,2}}$", re.I)
 _PREFIX_RE = re.compile(r"^\s*([A-Z][^:;–—]{1,40}?)\s*(?::|\s[–—-])\s+(?=\S)")
-_CONNECTOR_RE = re.compile(r",?\s+(through|including|as follows|namely|notably)\s*:?\s*$", re.I)
-_NARRATIVE_RE = re.compile(
-    r"\b(was|were|had|has been|have been|took place|discussed|presented|noted|welcomed|"
-    r"thanked|informed|explained|reported|mentioned|highlighted|stressed|pointed out)\b",
-    re.I,
-)
-_FUTURE_RE = re.compile(r"\b(will|shall|should|to be|is to|are to|needs? to|must)\b", re.I)
+_CONNECTOR_RE = re.compile(rf",?\s+({_WORDS['list_connectors']})\s*:?\s*$", re.I)
+_NARRATIVE_RE = re.compile(rf"\b({_WORDS['narrative']})\b", re.I)
+_FUTURE_RE = re.compile(rf"\b({_WORDS['future']})\b", re.I)
 
 
 @lru_cache(maxsize=1)

@@ -96,3 +96,11 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower().translate(_LIGATURES))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " " + re.sub(r"[^a-z0-9]+", " ", text).strip() + " "
+
+
+@lru_cache(maxsize=1)
+def text_patterns() -> dict[str, str]:
+    """The word lists of `vocab/text_patterns.json`, each as one regex alternation."""
+    path = resources.files("pipeline.vocab").joinpath("text_patterns.json")
+    data = json.loads(path.read_text("utf-8"))
+    return {k: "|".join(v) for k, v in data.items() if not k.startswith("_")}

@@ -19,14 +19,15 @@ from importlib import resources
 
 from pipeline.countries import CountryMention, find_countries, is_capital, single_country
 from pipeline.cues import Cue, heading_cue, normalise
+from pipeline.lexicon import text_patterns
 from pipeline.models import Block, BlockKind, Document, Section
 
-_CONTINUED_RE = re.compile(r"\b(cont(inued|\.|d)?|suite|continuación|continuado)\b", re.I)
+_CONTINUED_RE = re.compile(rf"\b({text_patterns()['continued']})\b", re.I)
 _ROMAN_RE = re.compile(r"^\s*[IVXLC]+\.\s", re.I)
 _NUMBER_RE = re.compile(r"^\s*((?:\d+\.)*\d+)\.?\s")
 
 TOP_LEVEL = 0
-_NATIONAL_RE = re.compile(r"\b(national|nationale|nacional|country|pays|país|pais)\b", re.I)
+_NATIONAL_RE = re.compile(rf"\b({text_patterns()['national']})\b", re.I)
 
 
 def _heading_rank(block: Block) -> int:
