@@ -17,32 +17,21 @@ from pydantic import BaseModel, Field
 from pipeline.countries import single_country
 from pipeline.cues import normalise
 from pipeline.itemtext import ItemBuilder, opens_with_action, split_clauses, split_sentences
-from pipeline.lexicon import lexicon
+from pipeline.lexicon import lexicon, text_patterns
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Section
 from pipeline.rules_extract import rule_items
 
 # "Label: rest" at the start of a paragraph; the label is at most six words.
 _LABEL_RE = re.compile(r"^\s*([^\W\d_][^:.!?\n]{0,60}?)\s*:\s+(?=\S)")
 # An inline list after a colon: "... covers: a, b and c."
-_INLINE_SPLIT_RE = re.compile(
-    r"\s*(?:;|,(?:\s+(?:and|or|et|ou|y|o|e))?|\s(?:and|et|y|e)\s|\s(?:as well as|así como)\s"
-    r"|\sainsi\squ(?:e\s|['’]))\s*",
-    re.I,
-)
+_P = text_patterns()
+_INLINE_SPLIT_RE = re.compile(rf"\s*(?:{_P['inline_list_separators']})\s*", re.I)
 _MAX_INLINE_ELEMENT_WORDS = 14
-_LAST_AND_RE = re.compile(r"\s(?:and|et|y|e|as well as|así como|ainsi\squ(?:e\s|['’]))\s*", re.I)
+_LAST_AND_RE = re.compile(rf"\s(?:{_P['last_conjunctions']})\s*", re.I)
 # "... undertakes to A, and it commits to B": the infinitive clauses are the commitments.
-_COMMIT_RE = re.compile(
-    r"\b(?:undertakes?|commits?|pledges?|promises?|(?:is|are) committed|resolves?)\s+to\s+"
-    r"|\bs['’]engage(?:nt)?\s+[àa]\s+|\bse\s+comprometen?\s+a\s+",
-    re.I,
-)
-_COMMIT_SPLIT_RE = re.compile(
-    r",?\s+(?:and|et|y)\s+(?:(?:it|they|we|il|elle|ils|elles)\s+)?(?:also\s+|aussi\s+)?"
-    r"(?:undertakes?|commits?|pledges?|s['’]engage\w*|se\s+compromete\w*)\s+(?:to|[àa])\s+"
-    r"|,\s+(?:and\s+)?to\s+|\s+and\s+to\s+|,\s+(?:et\s+)?à\s+|\s+et\s+à\s+",
-    re.I,
-)
+_COMMIT_RE = re.compile(_P["commitment_openers"], re.I)
+_COMMIT_SPLIT_RE = re.compile(_P["commitment_splits"], re.I)
+_MAIL_HEADER_RE = re.compile(rf"\b({_P['mail_header_words']})\s*:")
 
 
 class Candidate(BaseModel):
@@ -94,7 +83,7 @@ def document_flags(doc: Document) -> list[str]:
     if sum(h.rstrip().endswith("?") for h in headings) >= 3:
         flags.append("question_headings")
     head = " ".join(b.text for b in doc.blocks[:8])
-    if re.search(r"\b(From|De|Subject|Objet|Asunto|To|À|Para)\s*:", head):
+    if _MAIL_HEADER_RE.search(head):
         flags.append("mail_headers")
     if not any(b.kind == BlockKind.list_item for b in doc.blocks):
         flags.append("no_lists")

@@ -19,14 +19,16 @@ from pipeline.candidates import Candidate
 from pipeline.cues import column_role, heading_cue, line_cue
 from pipeline.deadlines import find_deadline
 from pipeline.itemtext import opens_with_action
-from pipeline.lexicon import Lexicon, Terms, fold, lexicon
+from pipeline.lexicon import Lexicon, Terms, fold, lexicon, text_patterns
 
 _URL_RE = re.compile(r"(https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
 _YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
 _PAST_YEAR_END_RE = re.compile(r"[(,–—-]\s*(19|20)\d\d\)?\s*\.?$")
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_P = text_patterns()
+_FIRST_PERSON_RE = re.compile(rf"^\W*({_P['first_person']})\b", re.I)
 _SUBJECT_FUTURE_RE = re.compile(
-    r"^\W*(it|they|he|she|il|elle|ils|elles)\s+(will|shall|va|vont|sera)\b", re.I
+    rf"^\W*({_P['subject_pronouns']})\s+({_P['future_auxiliaries']})\b", re.I
 )
 
 
@@ -112,11 +114,9 @@ def text_features(text: str) -> dict[str, float]:
         f["has_deadline"] = 1.0
     if _PAST_YEAR_END_RE.search(stripped):
         f["ends_with_year"] = 1.0
-    if re.match(r"^\W*(we|nous|nosotros|our|notre|nos|nuestro)\b", text, re.I):
+    if _FIRST_PERSON_RE.match(text):
         f["first_person"] = 1.0
-    if re.match(
-        r"^\W*(it|they|he|she|il|elle|ils|elles)\s+(will|shall|va|vont|sera)\b", text, re.I
-    ):
+    if _SUBJECT_FUTURE_RE.match(text):
         f["subject_future"] = 1.0
     if re.match(r"^\W*to\s+[a-z]+", text):
         f["to_infinitive"] = 1.0  # "To share progress ...": a purpose or objective
