@@ -56,8 +56,6 @@ class Candidate(BaseModel):
     rule_cue: str | None = None
     column_deadline: str | None = None
     doc_flags: list[str] = Field(default_factory=list)  # what the whole document looks like
-    prev_text: str | None = None
-    next_text: str | None = None
 
 
 def sections_to_candidates(doc: Document, sections: list[Section]) -> list[Candidate]:
@@ -114,14 +112,11 @@ def _section_candidates(
     labels: list[tuple[int, str]] = []  # sub-list labels (level, text)
     list_group = ""
     for n, block in enumerate(blocks):
-        prev_text = blocks[n - 1].text if n else None
         next_text = blocks[n + 1].text if n + 1 < len(blocks) else None
         base = {
             "block": block,
             "section": section,
             "index": order.get(block.id, 0),
-            "prev_text": prev_text,
-            "next_text": next_text,
         }
         if block.kind == BlockKind.list_item:
             level = block.level
@@ -379,7 +374,7 @@ def _attach_rule_votes(doc: Document, sections: list[Section], candidates: list[
         if candidate is None:
             section = section_of.get(block_id) or by_section.get("root") or sections[0]
             candidate = Candidate(
-                item=item.model_copy(deep=True),
+                item=item,
                 unit="rule",
                 block=blocks[block_id],
                 section=section,

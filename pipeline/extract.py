@@ -27,7 +27,7 @@ from pipeline.cues import normalise
 from pipeline.extract_model import CLASSES, ExtractionModel, load_model
 from pipeline.features import candidate_features
 from pipeline.itemtext import attach_deadlines_and_actors
-from pipeline.lexicon import fold, lexicon
+from pipeline.lexicon import Terms, fold, lexicon
 from pipeline.models import Document, ExtractionEvidence, Item, ItemKind, Section
 
 SIBLING_WEIGHT = 0.7
@@ -227,20 +227,16 @@ INSTALLED = "installed"
 
 
 @lru_cache(maxsize=1)
-def _domain_terms() -> tuple[str, ...]:
+def _domain_terms() -> Terms:
     path = resources.files("pipeline.vocab").joinpath("domain.json")
-    return tuple(" " + fold(t).strip() for t in json.loads(path.read_text("utf-8"))["terms"])
+    return Terms.of(json.loads(path.read_text("utf-8"))["terms"])
 
 
 def about_the_field(doc: Document) -> bool:
     """True when the document names the field at least once (child labour, trafficking,
     Alliance 8.7 ...): a document that never does holds no priorities of the field."""
     terms = _domain_terms()
-    for block in doc.blocks:
-        padded = fold(block.text)
-        if any(term in padded for term in terms):
-            return True
-    return False
+    return any(terms.found_in(fold(block.text)) for block in doc.blocks)
 
 
 def sections_to_items(

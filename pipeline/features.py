@@ -19,7 +19,7 @@ from pipeline.candidates import Candidate
 from pipeline.cues import column_role, heading_cue, line_cue
 from pipeline.deadlines import find_deadline
 from pipeline.itemtext import opens_with_action
-from pipeline.lexicon import Lexicon, Terms, fold, lexicon, text_patterns
+from pipeline.lexicon import Lexicon, fold, lexicon, text_patterns
 
 _URL_RE = re.compile(r"(https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
 _YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
@@ -30,10 +30,6 @@ _FIRST_PERSON_RE = re.compile(rf"^\W*({_P['first_person']})\b", re.I)
 _SUBJECT_FUTURE_RE = re.compile(
     rf"^\W*({_P['subject_pronouns']})\s+({_P['future_auxiliaries']})\b", re.I
 )
-
-
-def _has(padded: str, terms: Terms) -> bool:
-    return terms.found_in(padded)
 
 
 def word_classes(text: str | None) -> list[str]:
@@ -100,13 +96,13 @@ def text_features(text: str) -> dict[str, float]:
         f["opens_verb"] = 1.0
     if _opens_nominal(text, lex):
         f["opens_nominal"] = 1.0
-    if _has(padded, lex.future):
+    if lex.future.found_in(padded):
         f["future"] = 1.0
     if _future_early(text, lex):
         f["future_early"] = 1.0
-    if _has(padded, lex.past):
+    if lex.past.found_in(padded):
         f["past"] = 1.0
-    if _has(padded, lex.reporting):
+    if lex.reporting.found_in(padded):
         f["reporting"] = 1.0
     if _YEAR_RE.search(text):
         f["has_year"] = 1.0
@@ -145,10 +141,12 @@ def _context_names(prefix: str, text: str) -> tuple[str, ...]:
     cue = line_cue(text) if prefix != "h" else heading_cue(text)
     if cue is not None:
         names.append(f"{prefix}_cue={cue.role}")
-    if prefix != "h" and _has(fold(text), lexicon().past):
-        names.append(f"{prefix}:past")
-    if prefix != "h" and _has(fold(text), lexicon().future):
-        names.append(f"{prefix}:future")
+    if prefix != "h":
+        padded = fold(text)
+        if lexicon().past.found_in(padded):
+            names.append(f"{prefix}:past")
+        if lexicon().future.found_in(padded):
+            names.append(f"{prefix}:future")
     return tuple(names)
 
 

@@ -11,7 +11,7 @@ import hashlib
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.actors import find_actors
 from pipeline.countries import country_name, is_capital, single_country
@@ -193,19 +193,9 @@ class ItemBuilder:
             ),
         )
 
-    def add(
-        self,
-        section: Section,
-        block: Block,
-        text: str,
-        kind: ItemKind,
-        cue: str | None,
-        context: list[str],
-        part: int = 0,
-        actors: list[str] | None = None,
-        deadline_text: str | None = None,
-    ) -> None:
-        item = self.make(section, block, text, kind, cue, context, part, actors)
+    def add(self, *args: Any, deadline_text: str | None = None, **kwargs: Any) -> None:
+        """`make` the item and keep it; `deadline_text` is its table's deadline cell."""
+        item = self.make(*args, **kwargs)
         if item is None:
             return
         if deadline_text:
