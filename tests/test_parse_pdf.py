@@ -814,3 +814,31 @@ def test_framed_boxes_side_by_side_are_read_box_by_box(tmp_path: Path) -> None:
         "Pillar C — Partnership",
         "Sign agreements with the employers and unions and",
     ]
+
+
+def test_cell_paragraphs_without_a_gap_are_split_where_the_next_word_would_have_fitted(
+    tmp_path: Path,
+) -> None:
+    """A table cell whose paragraphs follow each other with no extra space (as PowerPoint
+    exports them): a line that ends early although the next word would have fitted ends a
+    paragraph; a full line followed by a capitalised name does not."""
+    v = "Vera"
+    lines: list[tuple[float, float, list[Run]]] = [
+        (44, 104, [("VeraBd", 10, "Child labour")]),
+        (304, 104, [("VeraBd", 10, "Migration")]),
+        (44, 125, [(v, 10, "Adopt the plan")]),
+        (44, 139, [(v, 10, "Train labour inspectors in every region")]),
+        (44, 153, [(v, 10, "of the country")]),
+        (304, 125, [(v, 10, "Sign an agreement on fair recruitment with")]),
+        (304, 139, [(v, 10, "Kenya and Uganda")]),
+    ]
+    boxes = [(40, 90, 300, 110), (300, 90, 560, 110), (40, 110, 300, 170), (300, 110, 560, 170)]
+    path = reportlab_pdf(tmp_path / "cells.pdf", lines, boxes=boxes)
+    cells = [b.text for b in parse_file(path).blocks if b.kind == BlockKind.table_cell]
+    assert cells == [
+        "Child labour",
+        "Migration",
+        "Adopt the plan",
+        "Train labour inspectors in every region of the country",
+        "Sign an agreement on fair recruitment with Kenya and Uganda",
+    ]

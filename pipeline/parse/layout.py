@@ -987,14 +987,34 @@ def _heading_candidate(line: Line, body: float) -> bool:
     return False
 
 
+def _next_word_fits(prev: Line, line: Line, right: float) -> bool:
+    """Whether the first word of `line` would have fitted at the end of `prev`.
+
+    Text that wraps only moves a word down when it does not fit, so a line that ends early
+    although the next word would have fitted was ended on purpose (a paragraph break that
+    left no vertical gap, as in the paragraphs of a table cell). The word's width is
+    estimated from the average character width of its own line; `right` is the furthest
+    any line of the block reaches, which is never beyond the real margin.
+    """
+    words = line.body.split() if line.marker else line.text.split()
+    if not words or not line.text:
+        return False
+    start = line.text_x0 if line.marker else line.x0
+    chars = len(line.body if line.marker else line.text)
+    per_char = (line.x1 - start) / max(chars, 1)
+    needed = per_char * (len(words[0]) + 1) + 0.5 * max(line.size, prev.size)
+    return right - prev.x1 > needed
+
+
 def _ends_paragraph(prev: Line, line: Line, right: float, width: float) -> bool:
-    """Sentence end on a short line, next line opening with a capital: a new paragraph."""
+    """A new paragraph: the next line opens with a capital or digit after a line that ended
+    early, either on a sentence end or although the next word would have fitted."""
+    if not (line.text[:1].isupper() or line.text[:1].isdigit()):
+        return False
     short = right - prev.x1 > max(0.2 * width, 3 * prev.size)
-    return (
-        short
-        and bool(_SENTENCE_END_RE.search(prev.text))
-        and (line.text[:1].isupper() or line.text[:1].isdigit())
-    )
+    if short and _SENTENCE_END_RE.search(prev.text):
+        return True
+    return _next_word_fits(prev, line, right)
 
 
 def _continues_text(draft: _Draft, prev: Line, line: Line, tol: float) -> bool:
