@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -30,6 +29,7 @@ from pipeline.errors import PipelineError
 from pipeline.fileio import write_text_atomic
 from pipeline.models import DocumentResult, Item, ItemKind, LabelScore, Review
 from pipeline.taxonomy import load_taxonomy
+from pipeline.textnorm import fold, squash_space
 
 DEFAULT_CORRECTIONS = Path(__file__).resolve().parents[1] / "corpus" / "corrections.jsonl"
 GLOBAL = "GLOBAL"
@@ -108,7 +108,7 @@ class Correction(BaseModel):
 
 def text_hash(text: str) -> str:
     """Hash of an item's text, blind to case, Unicode form and whitespace."""
-    norm = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    norm = squash_space(fold(text, accents=True, casefold=True))
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
 
 

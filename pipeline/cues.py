@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
 from pipeline.parse.common import split_marker
+from pipeline.textnorm import fold, words
 
 Role = Literal["priority", "next_step", "stop"]
 CueShape = Literal["label", "lead_in", "inline", "trailing"]
 
-_NON_WORD_RE = re.compile(r"[^\w]+")
 _PAREN_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _ITEM_ROLES: tuple[Role, ...] = ("priority", "next_step")
 _LINK_RE = re.compile(
@@ -56,9 +55,13 @@ class CueVocab:
 
 
 def normalise(text: str) -> str:
-    """Lower case, accents kept, every run of non-word characters as one space."""
-    text = unicodedata.normalize("NFKC", text).lower().replace("_", " ")
-    return _NON_WORD_RE.sub(" ", text).strip()
+    """NFKC, lower case, accents kept, every run of characters that are not letters or digits
+    (underscores too) as one space: the words of `textnorm.words(textnorm.fold(text,
+    accents=True))` joined by spaces. "NEXT STEPS (Short-term):" -> "next steps short term".
+
+    Accents stay: the cue vocabulary lists French and Spanish phrases with their accents
+    ("prochaines étapes", "próximos pasos"), and a key compared with them must keep them."""
+    return " ".join(words(fold(text, accents=True)))
 
 
 @lru_cache(maxsize=1)

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -32,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from pydantic import BaseModel, Field, computed_field
 
 from pipeline.errors import UsageError
+from pipeline.textnorm import fold, words
 
 if TYPE_CHECKING:
     from pipeline.models import DocumentResult, Item
@@ -39,15 +38,15 @@ if TYPE_CHECKING:
 KINDS: tuple[str, ...] = ("priority", "next_step")
 THRESHOLD = 0.85
 _EPS = 1e-9
-_TOKEN = re.compile(r"[^\W_]+")
 
 
 # ---------------------------------------------------------------------------- text similarity
 
 
 def normalise(text: str) -> list[str]:
-    """NFKC, lower case, split on every run of characters that are not letters or digits."""
-    return _TOKEN.findall(unicodedata.normalize("NFKC", text).lower())
+    """NFKC, lower case, split on every run of characters that are not letters or digits
+    (GOLD.md, "Scoring"); accents are kept, as GOLD.md says nothing of removing them."""
+    return words(fold(text, accents=True))
 
 
 def dice(a_tokens: Sequence[str], b_tokens: Sequence[str]) -> float:

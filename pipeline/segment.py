@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
@@ -21,6 +20,7 @@ from pipeline.countries import CountryMention, find_countries, is_capital, singl
 from pipeline.cues import Cue, heading_cue, normalise
 from pipeline.lexicon import text_patterns
 from pipeline.models import Block, BlockKind, Document, Section
+from pipeline.textnorm import fold
 
 _CONTINUED_RE = re.compile(rf"\b({text_patterns()['continued']})\b", re.I)
 _ROMAN_RE = re.compile(r"^\s*[IVXLC]+\.\s", re.I)
@@ -109,18 +109,16 @@ def document_to_sections(doc: Document) -> list[Section]:
 @lru_cache(maxsize=1)
 def _region_words() -> re.Pattern[str]:
     data = json.loads(resources.files("pipeline.vocab").joinpath("regions.json").read_text("utf-8"))
-    words = sorted({_plain(w) for w in data["regions"]}, key=len, reverse=True)
+    words = sorted({fold(w, accents=False) for w in data["regions"]}, key=len, reverse=True)
     return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b")
 
 
-def _plain(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
 def names_region(text: str) -> bool:
-    """True when `text` names a region or regional grouping ('Southern Africa', 'Cono Sur')."""
-    return bool(_region_words().search(_plain(text)))
+    """True when `text` names a region or regional grouping ('Southern Africa', 'Cono Sur').
+
+    Accents are folded away on both sides, since writers drop them at will ("Region",
+    "Région", "REGION")."""
+    return bool(_region_words().search(fold(text, accents=False)))
 
 
 def document_country(doc: Document) -> CountryMention | None:

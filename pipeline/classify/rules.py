@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,6 +29,7 @@ from importlib import resources
 
 from pipeline.nlp import blank_english
 from pipeline.taxonomy import TaxonomyName, load_taxonomy
+from pipeline.textnorm import nfkc, straight_apostrophes, word_matches
 
 # The rules' word lists are data (vocab/classify_rules.json), read once at import.
 _WORDS = json.loads(
@@ -37,7 +37,6 @@ _WORDS = json.loads(
 )
 NAMES: tuple[TaxonomyName, TaxonomyName] = ("themes", "actions")
 
-_TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _NUMBERING_RE = re.compile(r"^\s*(?:[ivxlc]+\.|\d+(?:\.\d+)*\.?|[a-z]\)|[-–•*])\s+", re.I)
 
 # Irregular forms, and American spellings mapped onto the British ones the stemmer expects.
@@ -53,7 +52,7 @@ def stem(token: str) -> str:
     It only has to map a keyword and its inflections to the same string; it need not give
     dictionary words ("coordination", "coordinated" -> "coordin").
     """
-    tok = token.lower().replace("’", "'")
+    tok = straight_apostrophes(token.lower())
     if tok.endswith("'s"):
         tok = tok[:-2]
     if tok in _IRREGULAR:
@@ -79,8 +78,10 @@ def stem(token: str) -> str:
 
 
 def tokenize(text: str) -> list[re.Match[str]]:
-    """Word tokens (letters and digits; apostrophes inside words kept) of NFKC text."""
-    return list(_TOKEN_RE.finditer(unicodedata.normalize("NFKC", text)))
+    """Word tokens (letters and digits; apostrophes inside words kept) of NFKC text, case
+    kept for `stem`. The offsets are into `textnorm.nfkc(text)`, which is `text` itself
+    unless `text` holds compatibility characters ("ﬁ", "…")."""
+    return word_matches(nfkc(text), apostrophes=True)
 
 
 def stems(text: str) -> list[str]:
@@ -194,7 +195,7 @@ class RuleMatcher:
                 groups.setdefault(key, []).append((start, end))
                 continue
             name, label, keyword = self._keyword[key]
-            phrase = text[tokens[start].start() : tokens[end - 1].end()]
+            phrase = tokens[start].string[tokens[start].start() : tokens[end - 1].end()]
             hits.append(Hit(name, label, phrase, keyword, start, end))
         # A phrase inside a longer phrase of another label of the same taxonomy does not
         # count on its own:
@@ -232,7 +233,7 @@ class RuleMatcher:
         tokens = tokenize(text)
 
         def words(span: tuple[int, int]) -> str:
-            return text[tokens[span[0]].start() : tokens[span[1] - 1].end()]
+            return tokens[0].string[tokens[span[0]].start() : tokens[span[1] - 1].end()]
 
         neutral = groups.get("_neutral", [])
 
@@ -299,5 +300,8 @@ def item_headers(context: Sequence[str], section: Sequence[str]) -> list[str]:
 
 
 def normalise_key(text: str) -> str:
-    """Lower-case word tokens joined by spaces: a key to compare texts."""
+    """Lower-case word tokens joined by spaces: a key to compare texts.
+
+    Each token is lower-cased on its own, after `tokenize` (NFKC, apostrophes inside words
+    kept, accents kept): "Children’s  Rights" -> "children’s rights"."""
     return " ".join(m.group(0).lower() for m in tokenize(text))
