@@ -566,13 +566,24 @@ cli.add_command(report_command)
 cli.add_command(review)
 
 
+class _NeverRaised(Exception):
+    """Stands for an exception class whose module was never imported (so never raised)."""
+
+
+def _if_loaded(module: str, name: str) -> type[BaseException]:
+    """`module.name` if `module` has been imported, else `_NeverRaised`: an exception of a
+    module nobody imported cannot have been raised, so `main` need not import `pipeline.runs`
+    (sqlite3, uuid, ...) or `sqlite3` for the commands that never use them. The `except`
+    clauses call this only when an exception reaches them."""
+    loaded = sys.modules.get(module)
+    return getattr(loaded, name) if loaded is not None else _NeverRaised
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and map errors to exit codes without tracebacks."""
     import signal
-    import sqlite3
 
     from pipeline.errors import UsageError
-    from pipeline.runs import CannotWriteError, RunStopped
 
     try:
         cli.main(args=argv, prog_name="pipeline", standalone_mode=False)
@@ -585,13 +596,13 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_USAGE)
-    except RunStopped as exc:
+    except _if_loaded("pipeline.runs", "RunStopped") as exc:
         click.echo(f"\n{exc}", err=True)
         sys.exit(EXIT_SIGNAL + exc.signum)
     except KeyboardInterrupt:
         click.echo("\nstopped.", err=True)
         sys.exit(EXIT_SIGNAL + signal.SIGINT)
-    except CannotWriteError as exc:
+    except _if_loaded("pipeline.runs", "CannotWriteError") as exc:
         click.echo(exc.message, err=True)
         sys.exit(EXIT_FAILED)
     except UsageError as exc:
@@ -606,6 +617,6 @@ def main(argv: list[str] | None = None) -> None:
         where = f"{exc.filename}: " if exc.filename is not None else ""
         click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
         sys.exit(EXIT_FAILED)
-    except sqlite3.Error as exc:
+    except _if_loaded("sqlite3", "Error") as exc:
         click.echo(f"Error: database: {exc}", err=True)
         sys.exit(EXIT_FAILED)

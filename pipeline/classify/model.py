@@ -2,7 +2,10 @@
 
 `TextModel`: TF-IDF word (1-2) and character (2-5, within words) n-grams, one L2 logistic
 regression per label (one-vs-rest). The word n-grams also see the headers the item sits under
-as separate `ctx_` features; the character n-grams see the item's words only.
+as separate `ctx_` features; the character n-grams see the item's words only. Training fits
+it with scikit-learn; applying it needs NumPy only (`Tfidf` does what the fitted
+`TfidfVectorizer`s do, to the last bit), so extracting never imports scikit-learn or SciPy
+(~0.5-0.9 s of start-up).
 
 `fuse` combines three pieces of evidence per label as a noisy-OR:
 `1 - (1 - phrase) (1 - context_rel · context) (1 - model)`, where `model` is the text model's
@@ -29,12 +32,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import platform
 import re
 import zipfile
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError
@@ -45,7 +49,6 @@ from pipeline.model_files import CARD_FILE, DEFAULT_DIR, MODEL_FILE
 from pipeline.taxonomy import load_taxonomy
 
 if TYPE_CHECKING:
-    from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 
 FORMAT_VERSION = 1
@@ -55,12 +58,37 @@ _ARRAYS = ("word_idf", "char_idf", "coef", "intercept", "calibration", "reliabil
 _MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
 
+# scikit-learn's ENGLISH_STOP_WORDS (checked equal in tests/test_classify_numpy.py): applying
+# the classifier does not import scikit-learn.
+_STOP_WORDS = """
+a about above across after afterwards again against all almost alone along already also
+although always am among amongst amoungst amount an and another any anyhow anyone anything
+anyway anywhere are around as at back be became because become becomes becoming been before
+beforehand behind being below beside besides between beyond bill both bottom but by call can
+cannot cant co con could couldnt cry de describe detail do done down due during each eg
+eight either eleven else elsewhere empty enough etc even ever every everyone everything
+everywhere except few fifteen fifty fill find fire first five for former formerly forty
+found four from front full further get give go had has hasnt have he hence her here
+hereafter hereby herein hereupon hers herself him himself his how however hundred i ie if in
+inc indeed interest into is it its itself keep last latter latterly least less ltd made many
+may me meanwhile might mill mine more moreover most mostly move much must my myself name
+namely neither never nevertheless next nine no nobody none noone nor not nothing now nowhere
+of off often on once one only onto or other others otherwise our ours ourselves out over own
+part per perhaps please put rather re same see seem seemed seeming seems serious several she
+should show side since sincere six sixty so some somehow someone something sometime
+sometimes somewhere still such system take ten than that the their them themselves then
+thence there thereafter thereby therefore therein thereupon these they thick thin third this
+those though three through throughout thru thus to together too top toward towards twelve
+twenty two un under until up upon us very via was we well were what whatever when whence
+whenever where whereafter whereas whereby wherein whereupon wherever whether which while
+whither who whoever whole whom whose why will with within without would yet you your yours
+yourself yourselves
+"""
+
+
 @lru_cache(maxsize=1)
 def _not_evidence() -> frozenset[str]:
-    # scikit-learn (and scipy) are imported only when a model is built or applied.
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS) | {"context"}
+    return frozenset(_STOP_WORDS.split()) | {"context"}
 
 
 def label_keys() -> list[str]:
@@ -70,17 +98,23 @@ def label_keys() -> list[str]:
 
 
 def library_versions() -> dict[str, str]:
-    import scipy
-    import sklearn
-    import spacy
-
+    """The installed versions (read from the packages' metadata: nothing is imported)."""
     return {
         "python": platform.python_version(),
         "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "scikit-learn": sklearn.__version__,
-        "spacy": spacy.__version__,
+        "scipy": _installed("scipy"),
+        "scikit-learn": _installed("scikit-learn"),
+        "spacy": _installed("spacy"),
     }
+
+
+def _installed(distribution: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "?"
 
 
 def _major_minor(version: str) -> str:
@@ -122,6 +156,126 @@ def _word_containing(text: str, fragment: str) -> str:
     return fragment
 
 
+VECTORIZERS: dict[str, dict[str, Any]] = {
+    "word": {
+        "analyzer": "word",
+        "ngram_range": (1, 2),
+        "sublinear_tf": True,
+        "preprocessor": word_view,
+        "token_pattern": r"(?u)\b\w\w+\b",
+    },
+    "char": {
+        "analyzer": "char_wb",
+        "ngram_range": (2, 5),
+        "sublinear_tf": True,
+        "preprocessor": char_view,
+    },
+}
+"""The two `TfidfVectorizer`s' settings (besides `min_df`), for training (scikit-learn) and
+for `Tfidf`, which applies them without it. Every other setting is scikit-learn's default:
+l2 norm, smoothed idf, no stop words; the preprocessor replaces lowercasing and accents."""
+
+
+class SparseRow(NamedTuple):
+    """One row of the feature matrix: sorted feature indices and their tf-idf values."""
+
+    indices: np.ndarray
+    data: np.ndarray
+
+
+class Tfidf:
+    """A fitted `TfidfVectorizer`'s `transform` for one text, in plain Python and NumPy.
+
+    Applying the classifier must not import scikit-learn (~0.5–0.9 s) or SciPy; training does.
+    This does what scikit-learn 1.x does for the settings in `VECTORIZERS`, step by step and
+    in the same order, so the values are the same to the last bit:
+
+    - analyzer (`_analyze`): the preprocessor (our `word_view` / `char_view`; it replaces
+      scikit-learn's lowercasing and accent stripping), then for "word" the token pattern's
+      matches and their n-grams (`_word_ngrams`: all unigrams, then all bigrams, ...), for
+      "char_wb" each whitespace-separated word padded with one space and its character n-grams
+      (`_char_wb_ngrams`, a word shorter than n counted once);
+    - counts of the n-grams in the vocabulary (`_count_vocab`), features sorted;
+    - sublinear tf `log(tf) + 1`, times idf, then each row divided by its l2 norm (sum of
+      squares in feature order, as `_inplace_csr_row_normalize_l2`; an empty row stays empty).
+
+    `tests/test_classify_numpy.py` checks it against scikit-learn on the training corpus.
+    """
+
+    _white_spaces = re.compile(r"\s\s+")
+
+    _SUPPORTED = frozenset(
+        {"analyzer", "ngram_range", "sublinear_tf", "preprocessor", "token_pattern"}
+    )
+
+    def __init__(self, kind: str, vocabulary: list[str], idf: np.ndarray) -> None:
+        settings = VECTORIZERS[kind]
+        unsupported = settings.keys() - self._SUPPORTED
+        if unsupported or settings["analyzer"] not in ("word", "char_wb"):
+            raise ValueError(f"Tfidf does not implement the vectorizer settings {settings}")
+        self.kind = kind
+        self.analyzer = settings["analyzer"]
+        self.preprocessor = settings["preprocessor"]
+        self.min_n, self.max_n = settings["ngram_range"]
+        self.sublinear_tf = settings["sublinear_tf"]
+        self._token_re = re.compile(settings.get("token_pattern", r"(?u)\b\w\w+\b"))
+        self.names = list(vocabulary)
+        self.vocabulary_ = dict(zip(self.names, range(len(self.names)), strict=True))
+        self.idf_ = np.asarray(idf, dtype=np.float64)
+        if len(self.vocabulary_) != len(self.names) or len(self.names) != len(self.idf_):
+            raise ValueError("vocabulary and idf do not match")
+
+    @classmethod
+    def from_sklearn(cls, kind: str, vectorizer: Any) -> Tfidf:
+        return cls(kind, vectorizer.get_feature_names_out().tolist(), vectorizer.idf_)
+
+    def analyze(self, text: str) -> list[str]:
+        doc = self.preprocessor(text)
+        min_n, max_n = self.min_n, self.max_n
+        if self.analyzer == "word":
+            original = self._token_re.findall(doc)
+            if max_n == 1:
+                return original
+            tokens = list(original) if min_n == 1 else []
+            n_original = len(original)
+            for n in range(max(min_n, 2), min(max_n + 1, n_original + 1)):
+                for i in range(n_original - n + 1):
+                    tokens.append(" ".join(original[i : i + n]))
+            return tokens
+        ngrams: list[str] = []
+        append = ngrams.append
+        for w in self._white_spaces.sub(" ", doc).split():
+            w = " " + w + " "
+            w_len = len(w)
+            for n in range(min_n, max_n + 1):
+                offset = 0
+                append(w[offset : offset + n])
+                while offset + n < w_len:
+                    offset += 1
+                    append(w[offset : offset + n])
+                if offset == 0:  # a word shorter than n: counted once
+                    break
+        return ngrams
+
+    def transform_one(self, text: str) -> SparseRow:
+        vocabulary = self.vocabulary_
+        counts: dict[int, int] = {}
+        for feature in self.analyze(text):
+            j = vocabulary.get(feature)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        indices = np.array(sorted(counts), dtype=np.int64)
+        data = np.array([counts[j] for j in indices.tolist()], dtype=np.float64)
+        if self.sublinear_tf:
+            data = np.log(data) + 1.0
+        data *= self.idf_[indices]
+        if data.size:
+            sum_sq = float(np.add.accumulate(data * data)[-1])  # in order, like scikit-learn
+            if sum_sq != 0.0:
+                data /= math.sqrt(sum_sq)
+        return SparseRow(indices, data)
+
+
 class TextModel:
     """TF-IDF word + character n-grams and one logistic regression per label."""
 
@@ -130,34 +284,22 @@ class TextModel:
         self.min_df = min_df
         self.seed = seed
 
-    def _vectorizers(self) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    def sklearn_vectorizers(self) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+        """Unfitted scikit-learn vectorizers with this model's settings (training, tests)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        word = TfidfVectorizer(
-            analyzer="word",
-            ngram_range=(1, 2),
-            min_df=self.min_df,
-            sublinear_tf=True,
-            preprocessor=word_view,
-            token_pattern=r"(?u)\b\w\w+\b",
-        )
-        char = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=(2, 5),
-            min_df=self.min_df,
-            sublinear_tf=True,
-            preprocessor=char_view,
-        )
+        word = TfidfVectorizer(min_df=self.min_df, **VECTORIZERS["word"])
+        char = TfidfVectorizer(min_df=self.min_df, **VECTORIZERS["char"])
         return word, char
 
     def fit(self, texts: list[str], Y: np.ndarray) -> TextModel:
         from scipy import sparse
         from sklearn.linear_model import LogisticRegression
 
-        self.word_, self.char_ = self._vectorizers()
-        X = sparse.hstack(
-            [self.word_.fit_transform(texts), self.char_.fit_transform(texts)], format="csr"
-        )
+        word, char = self.sklearn_vectorizers()
+        X = sparse.hstack([word.fit_transform(texts), char.fit_transform(texts)], format="csr")
+        self.word_ = Tfidf.from_sklearn("word", word)
+        self.char_ = Tfidf.from_sklearn("char", char)
         n_labels = Y.shape[1]
         coef = np.zeros((n_labels, X.shape[1]))
         intercept = np.zeros(n_labels)
@@ -176,32 +318,46 @@ class TextModel:
         return self
 
     def _finish(self) -> None:
-        self.n_word_ = len(self.word_.vocabulary_)
-        self.feature_names_ = np.concatenate(
-            [self.word_.get_feature_names_out(), self.char_.get_feature_names_out()]
-        )
+        self.n_word_ = len(self.word_.names)
+        self.feature_names_ = self.word_.names + self.char_.names
         self._coef_t = np.ascontiguousarray(self.coef_.T.astype(np.float64))
+        self._intercept = self.intercept_.astype(np.float64)
         # Word features an analyst can read as evidence: not only stop words or the marker.
-        self._readable = np.array(
-            [
-                i < self.n_word_
-                and not {w.removeprefix(HEADER_PREFIX) for w in str(t).split()} <= _not_evidence()
-                for i, t in enumerate(self.feature_names_)
-            ]
-        )
+        self._readable = np.zeros(len(self.feature_names_), dtype=bool)
+        not_evidence = _not_evidence()
+        for i, term in enumerate(self.word_.names):
+            words = {w.removeprefix(HEADER_PREFIX) for w in term.split()}
+            self._readable[i] = not words <= not_evidence
 
-    def transform(self, texts: list[str]) -> sparse.csr_matrix:
-        from scipy import sparse
+    def transform(self, texts: list[str]) -> list[SparseRow]:
+        """One row per text: the word features, then the character features (offset by the
+        word vocabulary), as `scipy.sparse.hstack` of the two vectorizers' rows gives."""
+        rows = []
+        for text in texts:
+            word, char = self.word_.transform_one(text), self.char_.transform_one(text)
+            rows.append(
+                SparseRow(
+                    np.concatenate([word.indices, char.indices + self.n_word_]),
+                    np.concatenate([word.data, char.data]),
+                )
+            )
+        return rows
 
-        return sparse.hstack(
-            [self.word_.transform(texts), self.char_.transform(texts)], format="csr"
-        )
+    def decision_function(self, texts: list[str]) -> tuple[np.ndarray, list[SparseRow]]:
+        """Decision values (texts, labels) and the feature rows.
 
-    def decision_function(self, texts: list[str]) -> tuple[np.ndarray, sparse.csr_matrix]:
+        `X @ coef.T` of a sparse row adds `value * coef` feature by feature, in order; the
+        running sum (`cumsum`) does the same additions, so the values match scikit-learn's.
+        """
         X = self.transform(texts)
-        return np.asarray(X @ self._coef_t) + self.intercept_.astype(np.float64), X
+        out = np.zeros((len(texts), self._coef_t.shape[1]))
+        for i, row in enumerate(X):
+            if row.indices.size:
+                terms = row.data[:, None] * self._coef_t[row.indices]
+                out[i] = np.cumsum(terms, axis=0)[-1]
+        return out + self._intercept, X
 
-    def top_terms(self, row: sparse.csr_matrix, label: int, k: int = 3) -> list[str]:
+    def top_terms(self, row: SparseRow, label: int, k: int = 3) -> list[str]:
         """The word features that pushed this row most towards `label`."""
         idx, vals = row.indices, row.data
         contrib = vals * self._coef_t[idx, label]
@@ -216,7 +372,7 @@ class TextModel:
         return words[:k]
 
     def evidence_terms(
-        self, row: sparse.csr_matrix, label: int, text: str, k: int = 3
+        self, row: SparseRow, label: int, text: str, k: int = 3
     ) -> tuple[list[str], list[str]]:
         """The words that pushed `text` (the model's input) most towards `label`, in words an
         analyst can find: (words of the item, words of the headers it sits under).
@@ -252,8 +408,8 @@ class TextModel:
             "C": self.C,
             "min_df": self.min_df,
             "seed": self.seed,
-            "word_vocabulary": self.word_.get_feature_names_out().tolist(),
-            "char_vocabulary": self.char_.get_feature_names_out().tolist(),
+            "word_vocabulary": list(self.word_.names),
+            "char_vocabulary": list(self.char_.names),
         }
 
     def to_arrays(self) -> dict[str, np.ndarray]:
@@ -267,18 +423,14 @@ class TextModel:
     @classmethod
     def from_stored(cls, config: dict[str, Any], arrays: dict[str, np.ndarray]) -> TextModel:
         model = cls(C=float(config["C"]), min_df=int(config["min_df"]), seed=int(config["seed"]))
-        model.word_, model.char_ = model._vectorizers()
-        for vec, vocab, idf in (
-            (model.word_, config["word_vocabulary"], arrays["word_idf"]),
-            (model.char_, config["char_vocabulary"], arrays["char_idf"]),
-        ):
-            if not all(isinstance(t, str) for t in vocab) or len(vocab) != len(idf):
-                raise ValueError("vocabulary and idf do not match")
-            vec.vocabulary_ = {term: i for i, term in enumerate(vocab)}
-            vec.idf_ = np.asarray(idf, dtype=np.float64)
+        for kind in ("word", "char"):
+            vocab = config[f"{kind}_vocabulary"]
+            if not isinstance(vocab, list) or not set(map(type, vocab)) <= {str}:
+                raise ValueError("the vocabulary is not a list of strings")
+            setattr(model, f"{kind}_", Tfidf(kind, vocab, arrays[f"{kind}_idf"]))
         model.coef_ = np.asarray(arrays["coef"], dtype=np.float32)
         model.intercept_ = np.asarray(arrays["intercept"], dtype=np.float32)
-        if model.coef_.shape[1] != len(model.word_.vocabulary_) + len(model.char_.vocabulary_):
+        if model.coef_.shape[1] != len(model.word_.names) + len(model.char_.names):
             raise ValueError("coefficients do not match the vocabulary")
         model._finish()
         return model
@@ -553,7 +705,7 @@ def _check_card(card: ModelCard, data: bytes, path: Path) -> None:
         raise ModelError(path, "the model's label set differs from the current taxonomy")
     if card.format_version != FORMAT_VERSION:
         raise ModelError(path, f"model format {card.format_version} is not supported")
-    have = library_versions()
+    have = {"numpy": np.__version__, "scikit-learn": _installed("scikit-learn")}
     for lib, check in (("scikit-learn", _major_minor), ("numpy", lambda v: v.split(".")[0])):
         trained = card.library_versions.get(lib, "?")
         if check(trained) != check(have[lib]):
