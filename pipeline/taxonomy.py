@@ -8,7 +8,6 @@ sub-heading names a theme ("Child Labour", "Trafficking:").
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from functools import lru_cache
 from importlib import resources
@@ -67,8 +66,3 @@ def labels_named(text: str, name: TaxonomyName) -> dict[str, str]:
         if match:
             found[label_id] = match.group(0)
     return found
-
-
-def taxonomy_json() -> str:
-    """The taxonomy as indented JSON, for `pipeline taxonomy`."""
-    return json.dumps(load_taxonomy().model_dump(), indent=2, ensure_ascii=False)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import SHARED
 
 from pipeline import emit, process
 from pipeline.batch import BatchOptions, Manifest, output_name, run_batch
@@ -222,9 +223,6 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     with pytest.raises(SystemExit) as usage:
         main(["run", str(tmp_path / "missing")])
     assert usage.value.code == 1
-
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 @pytest.mark.skipif(not (SHARED / "wild").is_dir(), reason="../shared/wild is absent")

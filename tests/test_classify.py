@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SHARED
 
 from pipeline.classify import (
     classify_items,
@@ -29,7 +30,6 @@ from pipeline.classify.train import (
 from pipeline.errors import ModelError
 from pipeline.models import Item, Provenance
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent")
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import jsonschema
 import pyarrow.parquet as pq
 import pytest
+from conftest import ROOT, SEEDS
 
 from pipeline import emit
 from pipeline.batch import BatchOptions, run_batch
@@ -32,7 +33,6 @@ from pipeline.models import (
 )
 from pipeline.taxonomy import load_taxonomy
 
-ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "corpus" / "docs"
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -575,7 +575,7 @@ def test_readme_python_api_example_runs(tmp_path: Path) -> None:
 
 def test_a_seeds_run_counts_each_deck_item_once(tmp_path: Path) -> None:
     """The seed deck arrives as PPTX, PDF and Markdown: each item is canonical once."""
-    seeds = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+    seeds = SEEDS
     if not seeds.is_dir():
         import pytest
 

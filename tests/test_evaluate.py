@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SHARED
 
 from pipeline.evaluate import (
     PRF,
@@ -21,7 +22,6 @@ from pipeline.evaluate import (
 )
 from pipeline.models import DocumentInfo, DocumentResult, Item, Provenance
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEED_GOLD = SHARED / "seeds" / "gold"
 
 # 20 tokens each; B shares 17 with A -> Dice 34/40 = 0.85; C shares 16 -> 32/40 = 0.80.

@@ -22,11 +22,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = ROOT / "corpus" / "docs"
 
 SEEDS = {

@@ -42,6 +42,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pptx import Presentation
@@ -59,7 +60,6 @@ from pipeline.errors import (
 from pipeline.models import DocumentResult
 from pipeline.parse import ooxml, parse_file
 
-ROOT = Path(__file__).resolve().parents[1]
 SECRET = "S3CRET-MARKER-7f3a9c"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

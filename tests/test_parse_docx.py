@@ -8,6 +8,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import SHARED
 from docx.enum.text import WD_BREAK
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -18,7 +19,6 @@ from pipeline.models import BlockKind, Document
 from pipeline.parse import parse_file
 from pipeline.parse.ooxml import bullet_glyph, format_number
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REPORT = SHARED / "seeds" / "gcg3_report.docx"
 REPORT_MD = SHARED / "seeds" / "gcg3_report.md"
 

@@ -8,6 +8,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 
 from pipeline.errors import (
     CorruptFileError,
@@ -29,7 +30,6 @@ from pipeline.parse.layout import (
 )
 from pipeline.parse.pdf import pdf_date_to_iso
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DECK = SHARED / "seeds" / "deck.pdf"
 REPORT = SHARED / "seeds" / "gcg3_report.pdf"
 REPORT_MD = SHARED / "seeds" / "gcg3_report.md"

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
@@ -25,7 +26,6 @@ from pipeline.errors import (
 from pipeline.models import BlockKind, Document
 from pipeline.parse import parse_file
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DECK = SHARED / "seeds" / "deck.pptx"
 WILD = SHARED / "wild" / "pptx"
 WILD_TIMEOUT_S = 60

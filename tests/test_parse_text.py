@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 
 from pipeline.cli import main
 from pipeline.errors import (
@@ -20,7 +21,6 @@ from pipeline.models import BlockKind
 from pipeline.parse import parse_file
 from pipeline.parse.common import split_marker
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent")
 
 MARKDOWN = """# Workshop report

@@ -14,10 +14,9 @@ from pipeline.evaluate import score_document
 from pipeline.parse import parse_file
 from pipeline.process import process_file
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(Path(__file__).parent))
-import test_hostile as hostile  # noqa: E402  (its PDF builders)
+import test_hostile as hostile
+from conftest import ROOT, SHARED
 
 CORPUS = sorted((ROOT / "corpus" / "docs").glob("*.pdf")) + sorted((SHARED / "seeds").glob("*.pdf"))
 WILD = sorted((SHARED / "wild" / "pdf").glob("*.pdf")) + sorted(

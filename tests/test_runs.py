@@ -20,14 +20,13 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from pipeline import emit, fileio, process, runs
 from pipeline.batch import BatchOptions, output_name, run_batch
 from pipeline.cli import main
 from pipeline.progress import Progress
 from pipeline.runs import CannotWriteError, Manifest
-
-ROOT = Path(__file__).resolve().parents[1]
 
 DOC = """# Peru – national workshop
 

@@ -8,12 +8,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from pipeline.batch import BatchOptions, run_batch
 from pipeline.cli import main
 from pipeline.track import TrackItem, body_of, label_adjustment, progress_state, track_run
 
-ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "corpus" / "docs"
 # Guatemala followed over three dated documents, the GCG over three meetings; the 2021
 # workshop comes in two renditions, which must count as one document.

@@ -6,15 +6,13 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import pycountry
 import pytest
+from conftest import ROOT, SHARED
 
-ROOT = Path(__file__).resolve().parents[1]
 TRAINING_DIR = ROOT / "corpus" / "training"
 TAXONOMY_PATH = ROOT / "pipeline" / "vocab" / "taxonomy.json"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 THEMES = {
     "child_labour",
