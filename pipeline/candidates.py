@@ -11,15 +11,20 @@ its list siblings and its place in the document. The cue rules' own reading of t
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from pydantic import BaseModel, Field
-
-from pipeline.countries import single_country
-from pipeline.cues import normalise
-from pipeline.itemtext import ItemBuilder, opens_with_action, split_clauses, split_sentences
-from pipeline.lexicon import lexicon, text_patterns
+from pipeline.itemtext import (
+    ItemBuilder,
+    ItemDraft,
+    opens_with_action,
+    single_country_of,
+    split_clauses,
+    split_sentences,
+    text_key,
+)
+from pipeline.lexicon import lexicon, search_ignoring_case, text_patterns
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Section
-from pipeline.rules_extract import rule_items
+from pipeline.rules_extract import rule_drafts
 
 # "Label: rest" at the start of a paragraph; the label is at most six words.
 _LABEL_RE = re.compile(r"^\s*([^\W\d_][^:.!?\n]{0,60}?)\s*:\s+(?=\S)")
@@ -31,13 +36,20 @@ _LAST_AND_RE = re.compile(rf"\s(?:{_P['last_conjunctions']})\s*", re.I)
 # "... undertakes to A, and it commits to B": the infinitive clauses are the commitments.
 _COMMIT_RE = re.compile(_P["commitment_openers"], re.I)
 _COMMIT_SPLIT_RE = re.compile(_P["commitment_splits"], re.I)
+_OPENING_RE = re.compile(r"[^\s'’]*")  # the first word, up to a space or an apostrophe
+_COMMA_RE = re.compile(r"[,;]\s+")
 _MAIL_HEADER_RE = re.compile(rf"\b({_P['mail_header_words']})\s*:")
 
 
-class Candidate(BaseModel):
-    """A piece of text with its context; `item` is what it gives if it is taken."""
+@dataclass(slots=True)
+class Candidate:
+    """A piece of text with its context; `item` is what it gives if it is taken.
 
-    item: Item
+    A plain dataclass (there are thousands per document, built and updated by this module
+    only): its lists are the caller's, not copies. The `Item` is made from `draft` when it is
+    first asked for: most candidates are judged on their `text` alone and never taken."""
+
+    draft: ItemDraft
     unit: str  # list_item | table_cell | paragraph | sentence | inline | label | rule
     block: Block
     section: Section
@@ -47,15 +59,32 @@ class Candidate(BaseModel):
     parent: str | None = None
     column: str | None = None
     row_header: str | None = None
-    row_cells: list[str] = Field(default_factory=list)  # the other cells of its table row
-    labels: list[str] = Field(default_factory=list)
+    row_cells: list[str] = field(default_factory=list)  # the other cells of its table row
+    labels: list[str] = field(default_factory=list)
     group: str = ""  # candidates that are siblings (one list, one column, one paragraph)
     group_size: int = 1
     group_index: int = 0
     rule_kind: ItemKind | None = None
     rule_cue: str | None = None
     column_deadline: str | None = None
-    doc_flags: list[str] = Field(default_factory=list)  # what the whole document looks like
+    doc_flags: list[str] = field(default_factory=list)  # what the whole document looks like
+    _item: Item | None = field(default=None, repr=False)
+
+    @property
+    def item(self) -> Item:
+        if self._item is None:
+            self._item = self.draft.build()
+        return self._item
+
+    @property
+    def text(self) -> str:
+        """The item's text (`item.text`), without making the item."""
+        return self.draft.text
+
+    def _set_item_lists(self, actors: list[str], context: list[str]) -> None:
+        """Set the item's actors and context, on the item if made, else on its draft."""
+        target = self._item if self._item is not None else self.draft
+        target.actors, target.context = actors, context
 
 
 def sections_to_candidates(doc: Document, sections: list[Section]) -> list[Candidate]:
@@ -106,6 +135,7 @@ def _section_candidates(
 ) -> list[Candidate]:
     out: list[Candidate] = []
     blocks = _body(section)
+    rows = _table_rows(blocks)
     lead: str | None = None
     lead_at = -1
     parents: list[tuple[int, str]] = []  # open list items (level, text)
@@ -151,8 +181,8 @@ def _section_candidates(
                 "lead_in": lead,
                 "lead_gap": max(0, n - lead_at - 1) if lead is not None else 0,
                 "column": block.table.header,
-                "row_header": _row_header(blocks, block),
-                "row_cells": _row_cells(blocks, block),
+                "row_header": _row_header(rows, block),
+                "row_cells": _row_cells(rows, block),
                 "labels": [t for _, t in labels],
                 "group": f"{block.table.table_id}/c{block.table.col}",
             }
@@ -212,25 +242,35 @@ def _add(
     base: dict,
     context: dict,
 ) -> None:
-    item = builder.make(base["section"], base["block"], text, "priority", None, [], part=part)
-    if item is None:
+    draft = builder.draft(base["section"], base["block"], text, "priority", None, [], part=part)
+    if draft is None:
         return
     extra = [*context.get("labels", [])]
     for key in ("column", "parent"):
         if context.get(key):
             extra.append(context[key])
-    item.context = [*extra, *item.context]
-    out.append(Candidate(item=item, unit=unit, **base, **context))
+    draft.context = [*extra, *draft.context]
+    if "labels" in context:
+        context = {**context, "labels": list(context["labels"])}  # one list per candidate
+    out.append(Candidate(draft=draft, unit=unit, **base, **context))
 
 
-def _row_header(blocks: list[Block], cell: Block) -> str | None:
+def _table_rows(blocks: list[Block]) -> dict[tuple[str, int], list[Block]]:
+    """The table cells of `blocks` by (table, row), in order."""
+    rows: dict[tuple[str, int], list[Block]] = {}
+    for b in blocks:
+        if b.table:
+            rows.setdefault((b.table.table_id, b.table.row), []).append(b)
+    return rows
+
+
+def _row_header(rows: dict[tuple[str, int], list[Block]], cell: Block) -> str | None:
     """Text of the first cell of the cell's row, when the cell is not in the first column."""
     assert cell.table is not None
     if cell.table.col == 0:
         return None
-    for other in blocks:
-        t = other.table
-        if t and t.table_id == cell.table.table_id and t.row == cell.table.row and t.col == 0:
+    for other in rows.get((cell.table.table_id, cell.table.row), []):
+        if other.table and other.table.col == 0:
             return other.text
     return None
 
@@ -257,17 +297,12 @@ def split_glued_actions(text: str) -> list[str]:
     return [" ".join(w) for w in out if w]
 
 
-def _row_cells(blocks: list[Block], cell: Block) -> list[str]:
+def _row_cells(rows: dict[tuple[str, int], list[Block]], cell: Block) -> list[str]:
     """Texts of the other cells of the cell's row (a 'Done' status, a deadline, a lead)."""
     assert cell.table is not None
     ref = cell.table
     return [
-        b.text
-        for b in blocks
-        if b.table
-        and b.table.table_id == ref.table_id
-        and b.table.row == ref.row
-        and b.table.col != ref.col
+        b.text for b in rows.get((ref.table_id, ref.row), []) if b.table and b.table.col != ref.col
     ]
 
 
@@ -277,7 +312,7 @@ def _split_label(text: str) -> tuple[str | None, str]:
     if not match or len(match.group(1).split()) > 6:
         return None, text
     label = match.group(1)
-    if single_country(label) and len(label.split()) <= 4:
+    if single_country_of(label) and len(label.split()) <= 4:
         return None, text  # "Peru: ..." gives the item's country, kept for the builder
     rest = text[match.end() :]
     if len(rest.split()) < 2:
@@ -288,7 +323,10 @@ def _split_label(text: str) -> tuple[str | None, str]:
 def _reported_clause(sentence: str) -> str:
     """'The Minister announced that the Ministry will extend ...' -> 'the Ministry will extend
     ...': what someone said will be done, without the reporting."""
-    match = lexicon().reported.search(sentence)
+    low = sentence.lower()
+    if "that" not in low and "qu" not in low:
+        return sentence  # no 'that', 'que' or "qu'", which `lexicon().reported` ends with
+    match = search_ignoring_case(lexicon().reported, sentence)
     if match and len(sentence[match.end() :].split()) >= 4:
         return sentence[match.end() :]
     return sentence
@@ -297,7 +335,7 @@ def _reported_clause(sentence: str) -> str:
 def _commitments(sentence: str) -> list[str]:
     """'The Ministry undertakes to A, and it commits to B.' -> ['A', 'B']; [] without a
     commitment verb followed by 'to'."""
-    match = _COMMIT_RE.search(sentence)
+    match = search_ignoring_case(_COMMIT_RE, sentence)
     if not match or len(sentence[: match.start()].split()) > 25:
         return []
     rest = sentence[match.end() :].strip().rstrip(".;")
@@ -325,12 +363,12 @@ def _inline_list(sentence: str) -> tuple[str, list[str]]:
 
 
 def _opens_phrase(text: str) -> bool:
-    first = re.split(r"[\s'’]", text.strip().lower(), maxsplit=1)[0]
+    first = _OPENING_RE.match(text.lstrip()).group().lower()  # type: ignore[union-attr]
     return first in lexicon().determiners
 
 
 def _colonless_list(sentence: str) -> tuple[str, list[str]]:
-    parts = [p.strip() for p in re.split(r"[,;]\s+", sentence.strip().rstrip(".;")) if p.strip()]
+    parts = [p.strip() for p in _COMMA_RE.split(sentence.strip().rstrip(".;")) if p.strip()]
     if len(parts) < 2:
         return "", []
     # The last comma part ends with "... and <phrase>": cut at the last such conjunction.
@@ -361,20 +399,20 @@ def _colonless_list(sentence: str) -> tuple[str, list[str]]:
 def _attach_rule_votes(doc: Document, sections: list[Section], candidates: list[Candidate]) -> None:
     """Mark the candidates the cue rules take; rule items no candidate covers become
     candidates of their own (unit 'rule'), so nothing the rules find is out of reach."""
-    items, column_deadlines = rule_items(doc, sections)
-    by_key = {(c.block.id, normalise(c.item.text)): c for c in candidates}
+    items, column_deadlines = rule_drafts(doc, sections)
+    by_key = {(c.block.id, text_key(c.text)): c for c in candidates}
     by_section = {s.id: s for s in sections}
     blocks = {b.id: b for b in doc.blocks}
     section_of = {b.id: s for s in sections for b in s.blocks}
     order = {b.id: n for n, b in enumerate(doc.blocks)}
     for item in items:
-        block_id = item.provenance.block_ids[0]
-        key = (block_id, normalise(item.text))
+        block_id = item.block.id
+        key = (block_id, text_key(item.text))
         candidate = by_key.get(key)
         if candidate is None:
             section = section_of.get(block_id) or by_section.get("root") or sections[0]
             candidate = Candidate(
-                item=item,
+                draft=item,
                 unit="rule",
                 block=blocks[block_id],
                 section=section,
@@ -385,8 +423,7 @@ def _attach_rule_votes(doc: Document, sections: list[Section], candidates: list[
             by_key[key] = candidate
         else:
             # The rule's reading knows the action table's actors and the sub-list labels.
-            candidate.item.actors = list(item.actors)
-            candidate.item.context = list(item.context)
+            candidate._set_item_lists(list(item.actors), list(item.context))
         candidate.rule_kind = item.kind
         candidate.rule_cue = item.cue
         if item.id in column_deadlines:

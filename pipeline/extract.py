@@ -23,11 +23,10 @@ from importlib import resources
 import numpy as np
 
 from pipeline.candidates import Candidate, sections_to_candidates
-from pipeline.cues import normalise
 from pipeline.extract_model import CLASSES, ExtractionModel, load_model
 from pipeline.features import candidate_features
-from pipeline.itemtext import attach_deadlines_and_actors
-from pipeline.lexicon import Terms, fold, lexicon
+from pipeline.itemtext import attach_deadlines_and_actors, text_key
+from pipeline.lexicon import Terms, fold, lexicon, search_ignoring_case
 from pipeline.models import Document, ExtractionEvidence, Item, ItemKind, Section
 
 SIBLING_WEIGHT = 0.7
@@ -137,11 +136,13 @@ def _row_done(c: Candidate) -> bool:
     return any(fold(cell).strip() in done for cell in c.row_cells)
 
 
+@lru_cache(maxsize=65536)
 def _said_done(text: str) -> bool:
     """'The guidance note was completed and sent ...': a result reported, not an item."""
     lex = lexicon()
     opening = " ".join(text.split()[:12])
-    return bool(lex.done_statement.search(opening)) and not lex.future.found_in(fold(text))
+    said = search_ignoring_case(lex.done_statement, opening)
+    return bool(said) and not lex.future.found_in(fold(text))
 
 
 def decide(
@@ -158,7 +159,8 @@ def decide(
             Decision(c, c.rule_kind, {}, f, [f"cue rules: {c.rule_cue}"] if c.rule_kind else [])
             for c, f in zip(candidates, features, strict=True)
         ]
-    probs = np.array([model.predict_proba(f) for f in features]) if features else np.zeros((0, 3))
+    rows = [model.proba_row(f) for f in features]
+    probs = np.array(rows) if features else np.zeros((0, 3))
     groups: dict[str, list[int]] = {}
     for n, c in enumerate(candidates):
         groups.setdefault(c.group, []).append(n)
@@ -169,29 +171,29 @@ def decide(
             blended[members] = (1 - SIBLING_WEIGHT) * probs[members] + SIBLING_WEIGHT * mean
     decisions = []
     seen: set[tuple[str, str]] = set()
-    for n, (c, f) in enumerate(zip(candidates, features, strict=True)):
-        p = blended[n]
-        best = CLASSES[1 + int(np.argmax(p[1:]))]
+    # Python floats from here on: the same doubles, without a NumPy call per candidate.
+    for c, f, p in zip(candidates, features, blended.tolist(), strict=True):
+        best = CLASSES[2] if p[2] > p[1] else CLASSES[1]  # np.argmax: the first on a tie
         kind: ItemKind | None = best if 1.0 - p[0] >= threshold else None  # type: ignore[assignment]
         if c.rule_kind and p[0] < RULE_VETO:
             kind = c.rule_kind
-        if _ONLY_LINK_RE.match(c.item.text) or _row_done(c) or _said_done(c.item.text):
+        if _ONLY_LINK_RE.match(c.text) or _row_done(c) or _said_done(c.text):
             kind = None
-        key = (c.block.id, normalise(c.item.text))
+        key = (c.block.id, text_key(c.text))
         if kind and key in seen:
             kind = None  # the same words of the same block, met twice
         if kind:
             seen.add(key)
         reasons: list[str] = []
         if kind or explain_all:
-            shown = kind or CLASSES[1 + int(np.argmax(p[1:]))]
+            shown = kind or best
             top = [x for x in model.contributions(f, shown) if x[1] != 0][:4]
             reasons = [f"{describe_feature(name)} ({weight:+.1f})" for name, weight in top]
         decisions.append(
             Decision(
                 c,
                 kind,
-                {k: round(float(v), 3) for k, v in zip(CLASSES, p, strict=True)},
+                {k: round(v, 3) for k, v in zip(CLASSES, p, strict=True)},
                 f,
                 reasons,
             )

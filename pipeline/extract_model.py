@@ -15,7 +15,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -48,30 +48,42 @@ class ExtractionModel:
 
     def _z(self, features: dict[str, float]) -> tuple[float, float]:
         zi, zk = self.item_intercept, self.kind_intercept
+        weights = self._weights
         for name, value in features.items():
-            j = self.features.get(name)
-            if j is not None:
-                zi += self.item_coef[j] * value
-                zk += self.kind_coef[j] * value
+            w = weights.get(name)
+            if w is not None:
+                zi += w[0] * value
+                zk += w[1] * value
         return zi, zk
+
+    @cached_property
+    def _weights(self) -> dict[str, tuple[float, float]]:
+        """Both heads' weight of each feature as Python floats, looked up once per feature
+        (a float64 product and sum are the same in Python as in NumPy)."""
+        item, kind = self.item_coef.tolist(), self.kind_coef.tolist()
+        return {name: (item[j], kind[j]) for name, j in self.features.items()}
 
     def predict_proba(self, features: dict[str, float]) -> np.ndarray:
         """P(not an item), P(priority), P(next_step)."""
+        return np.array(self.proba_row(features))
+
+    def proba_row(self, features: dict[str, float]) -> list[float]:
+        """`predict_proba` as a list of floats."""
         zi, zk = self._z(features)
         p_item = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, zi))))
         p_next = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, zk))))
-        return np.array([1.0 - p_item, p_item * (1.0 - p_next), p_item * p_next])
+        return [1.0 - p_item, p_item * (1.0 - p_next), p_item * p_next]
 
     def contributions(self, features: dict[str, float], kind: str) -> list[tuple[str, float]]:
         """How much each feature moved the candidate towards being an item of `kind`:
         its weight for being an item plus its weight for that kind, largest first."""
         sign = 1.0 if kind == "next_step" else -1.0
         out = []
+        weights = self._weights
         for name, value in features.items():
-            j = self.features.get(name)
-            if j is not None:
-                weight = (self.item_coef[j] + sign * self.kind_coef[j]) * value
-                out.append((name, float(weight)))
+            w = weights.get(name)
+            if w is not None:
+                out.append((name, float((w[0] + sign * w[1]) * value)))
         return sorted(out, key=lambda x: -abs(x[1]))
 
 

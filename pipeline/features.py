@@ -16,15 +16,15 @@ import re
 from functools import lru_cache
 
 from pipeline.candidates import Candidate
-from pipeline.cues import column_role, heading_cue, line_cue
-from pipeline.deadlines import find_deadline
-from pipeline.itemtext import opens_with_action
+from pipeline.deadlines import has_deadline
+from pipeline.itemtext import column_role_of, heading_cue_of, line_cue_of, opens_with_action
 from pipeline.lexicon import Lexicon, fold, lexicon, text_patterns
 
 _URL_RE = re.compile(r"(https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
 _YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
 _PAST_YEAR_END_RE = re.compile(r"[(,–—-]\s*(19|20)\d\d\)?\s*\.?$")
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_TO_INFINITIVE_RE = re.compile(r"^\W*to\s+[a-z]+")
 _P = text_patterns()
 _FIRST_PERSON_RE = re.compile(rf"^\W*({_P['first_person']})\b", re.I)
 _SUBJECT_FUTURE_RE = re.compile(
@@ -39,8 +39,8 @@ def word_classes(text: str | None) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _word_classes(text: str) -> tuple[str, ...]:
-    padded = fold(text)
-    return tuple(name for name, terms in lexicon().classes.items() if terms.found_in(padded))
+    lex = lexicon()
+    return lex.class_names(lex.scan(fold(text)))
 
 
 def _length_bucket(words: int) -> str:
@@ -70,9 +70,16 @@ def _future_early(text: str, lex: Lexicon) -> bool:
 
 def text_features(text: str) -> dict[str, float]:
     """Features of a candidate's own words."""
+    return dict.fromkeys(_text_features(text), 1.0)
+
+
+@lru_cache(maxsize=65536)
+def _text_features(text: str) -> tuple[str, ...]:
+    """The names of `text_features` (all of value 1.0), in order: the same words come back
+    as a candidate and as the rules' item, and from one rendition of a document to the next."""
     lex = lexicon()
     f: dict[str, float] = {}
-    padded = fold(text)
+    found = lex.scan(fold(text))
     words = text.split()
     f[f"len={_length_bucket(len(words))}"] = 1.0
     stripped = text.strip()
@@ -84,8 +91,8 @@ def text_features(text: str) -> dict[str, float]:
         f["question"] = 1.0
     if _URL_RE.search(text):
         f["has_url"] = 1.0
-    letters = [ch for ch in text if ch.isalpha()]
-    if letters and sum(ch.isupper() for ch in letters) / len(letters) > 0.8 and len(letters) > 3:
+    letters = list(filter(str.isalpha, text))
+    if letters and sum(map(str.isupper, letters)) / len(letters) > 0.8 and len(letters) > 3:
         f["all_caps"] = 1.0
     alpha = [w for w in words if w[:1].isalpha()]
     if len(words) <= 6 and alpha and not stripped.endswith("."):
@@ -96,17 +103,17 @@ def text_features(text: str) -> dict[str, float]:
         f["opens_verb"] = 1.0
     if _opens_nominal(text, lex):
         f["opens_nominal"] = 1.0
-    if lex.future.found_in(padded):
+    if found & lex.future_bit:
         f["future"] = 1.0
     if _future_early(text, lex):
         f["future_early"] = 1.0
-    if lex.past.found_in(padded):
+    if found & lex.past_bit:
         f["past"] = 1.0
-    if lex.reporting.found_in(padded):
+    if found & lex.reporting_bit:
         f["reporting"] = 1.0
     if _YEAR_RE.search(text):
         f["has_year"] = 1.0
-    if find_deadline(text) is not None:
+    if has_deadline(text):
         f["has_deadline"] = 1.0
     if _PAST_YEAR_END_RE.search(stripped):
         f["ends_with_year"] = 1.0
@@ -114,16 +121,16 @@ def text_features(text: str) -> dict[str, float]:
         f["first_person"] = 1.0
     if _SUBJECT_FUTURE_RE.match(text):
         f["subject_future"] = 1.0
-    if re.match(r"^\W*to\s+[a-z]+", text):
+    if _TO_INFINITIVE_RE.match(text):
         f["to_infinitive"] = 1.0  # "To share progress ...": a purpose or objective
     if text[:1].islower():
         f["starts_lower"] = 1.0
-    digits = sum(ch.isdigit() for ch in text)
+    digits = sum(map(str.isdigit, text))
     if digits and digits / max(1, len(text)) > 0.15:
         f["mostly_digits"] = 1.0
-    for name in word_classes(text):
+    for name in lex.class_names(found):
         f[f"t:{name}"] = 1.0
-    return f
+    return tuple(f)
 
 
 def _context_features(prefix: str, text: str | None, f: dict[str, float]) -> None:
@@ -138,23 +145,24 @@ def _context_names(prefix: str, text: str) -> tuple[str, ...]:
     if not text:
         return (f"{prefix}:none",)
     names = [f"{prefix}:{name}" for name in word_classes(text)]
-    cue = line_cue(text) if prefix != "h" else heading_cue(text)
+    cue = line_cue_of(text) if prefix != "h" else heading_cue_of(text)
     if cue is not None:
         names.append(f"{prefix}_cue={cue.role}")
     if prefix != "h":
-        padded = fold(text)
-        if lexicon().past.found_in(padded):
+        lex = lexicon()
+        found = lex.scan(fold(text))
+        if found & lex.past_bit:
             names.append(f"{prefix}:past")
-        if lexicon().future.found_in(padded):
+        if found & lex.future_bit:
             names.append(f"{prefix}:future")
     return tuple(names)
 
 
 def candidate_features(c: Candidate) -> dict[str, float]:
     """All features of a candidate: its own form, its context and the rule vote."""
-    f = text_features(c.item.text)
+    f = text_features(c.text)
     f[f"unit={c.unit}"] = 1.0
-    f["bias_len"] = min(len(c.item.text.split()), 60) / 60.0
+    f["bias_len"] = min(len(c.text.split()), 60) / 60.0
     if c.block.bold:
         f["bold"] = 1.0
     if c.block.marker:
@@ -177,7 +185,7 @@ def candidate_features(c: Candidate) -> dict[str, float]:
         _context_features("label", label, f)
     if c.column is not None:
         _context_features("col", c.column, f)
-        role = column_role(c.column)
+        role = column_role_of(c.column)
         if role:
             f[f"col_role={role}"] = 1.0
     if c.row_header:

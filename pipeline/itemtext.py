@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from pipeline.actors import find_actors
 from pipeline.countries import country_name, is_capital, single_country
-from pipeline.cues import normalise
+from pipeline.cues import column_role, embedded_cue, heading_cue, line_cue, normalise
 from pipeline.deadlines import find_deadline
 from pipeline.lexicon import text_patterns
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Provenance, Section
@@ -25,6 +26,8 @@ from pipeline.parse.common import split_marker
 if TYPE_CHECKING:
     from spacy.language import Language
 
+_CLAUSE_SPLIT_RE = re.compile(r";\s+")
+_TWO_LETTERS_RE = re.compile(r"[^\W\d_]{2}")
 _SUPERSCRIPT_RE = re.compile(r"(?<=\w)[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _WORDS = text_patterns()
 _TRAILING_RE = re.compile(rf"(\s*[;,:]\s*|\s+({_WORDS['trailing_connectors']})\s*)$", re.I)
@@ -34,6 +37,18 @@ _PREFIX_RE = re.compile(r"^\s*([A-Z][^:;–—]{1,40}?)\s*(?::|\s[–—-])\s+(?
 _CONNECTOR_RE = re.compile(rf",?\s+({_WORDS['list_connectors']})\s*:?\s*$", re.I)
 _NARRATIVE_RE = re.compile(rf"\b({_WORDS['narrative']})\b", re.I)
 _FUTURE_RE = re.compile(rf"\b({_WORDS['future']})\b", re.I)
+
+
+# Pure functions of one text that the candidates, the rules' reading and the features all ask
+# about the same lines (and a batch worker about the same lines of a document's renditions):
+# each answer is kept. Their results are strings, None or frozen dataclasses.
+_CACHE = 65536
+text_key = lru_cache(maxsize=_CACHE)(normalise)
+line_cue_of = lru_cache(maxsize=_CACHE)(line_cue)
+heading_cue_of = lru_cache(maxsize=_CACHE)(heading_cue)
+embedded_cue_of = lru_cache(maxsize=_CACHE)(embedded_cue)
+column_role_of = lru_cache(maxsize=_CACHE)(column_role)
+single_country_of = lru_cache(maxsize=_CACHE)(single_country)
 
 
 @lru_cache(maxsize=1)
@@ -50,14 +65,21 @@ def _sentencizer() -> Language:
     return nlp
 
 
+_FIRST_WORD_RE = re.compile(r"\W*([^\W\d_]+)")
+
+
 def _first_word(text: str) -> str:
-    match = re.match(r"\W*([^\W\d_]+)", text)
+    match = _FIRST_WORD_RE.match(text)
     return match.group(1).lower() if match else ""
 
 
 def opens_with_action(text: str) -> bool:
     """True when the text opens with an action verb ('Develop ...', 'finalize ...')."""
-    word = _first_word(text)
+    return _is_action_verb(_first_word(text))
+
+
+@lru_cache(maxsize=_CACHE)
+def _is_action_verb(word: str) -> bool:
     verbs = action_verbs()
     return word in verbs or word.rstrip("s") in verbs or word.removesuffix("ing") in verbs
 
@@ -73,12 +95,65 @@ def looks_like_action(text: str) -> bool:
 
 
 def split_sentences(text: str) -> list[str]:
-    return [s.text.strip() for s in _sentencizer()(text).sents if s.text.strip()]
+    return list(_split_sentences(text))
+
+
+@lru_cache(maxsize=1)
+def _sentence_marks() -> frozenset[str]:
+    """The characters the sentencizer ends a sentence on ('.', '!', '?', '。' ...)."""
+    return frozenset(_sentencizer().get_pipe("sentencizer").punct_chars)
+
+
+@lru_cache(maxsize=16384)
+def _split_sentences(text: str) -> tuple[str, ...]:
+    """The sentencizer's sentences of `text`, without running it on a text that is one
+    sentence for certain: no sentence mark before a final run of '.', '!' or '?'. (A new
+    sentence starts only at a token after a mark that is neither a mark nor punctuation; after
+    a final run there are at most whitespace tokens, whose sentence strips to nothing.)"""
+    marks = _sentence_marks()
+    body = text.rstrip().rstrip(".!?")
+    if not any(ch in marks for ch in body):
+        stripped = text.strip()
+        return (stripped,) if stripped else ()
+    return _sentencize(text, marks)
+
+
+def _sentencize(text: str, marks: frozenset[str]) -> tuple[str, ...]:
+    """What `[s.text.strip() for s in _sentencizer()(text).sents if s.text.strip()]` gives,
+    read off the tokenizer's arrays instead of spaCy's Token and Span objects: the
+    sentencizer starts a sentence at a token after a mark that is neither a mark nor
+    punctuation (spaCy's `Sentencizer.predict`), and a sentence's text runs from its first
+    token's start to its last token's end."""
+    from spacy.attrs import IDX, IS_PUNCT, LENGTH
+
+    doc = _sentencizer().make_doc(text)
+    if not len(doc):
+        return ()
+    rows = doc.to_array([IDX, LENGTH, IS_PUNCT]).tolist()
+    starts = [0]
+    seen_mark = False
+    for n, (start, length, is_punct) in enumerate(rows):
+        is_mark = text[start : start + length] in marks
+        if seen_mark and not is_punct and not is_mark:
+            starts.append(n)
+            seen_mark = False
+        elif is_mark:
+            seen_mark = True
+    out = []
+    for first, end in zip(starts, [*starts[1:], len(rows)], strict=True):
+        last = rows[end - 1]
+        sentence = text[rows[first][0] : last[0] + last[1]].strip()
+        if sentence:
+            out.append(sentence)
+    return tuple(out)
 
 
 def split_clauses(text: str) -> list[str]:
     """Split '...; finalize ...' into separate actions when the next clause opens with a verb."""
-    parts = [p.strip() for p in re.split(r";\s+", text)]
+    if ";" not in text:  # one clause
+        stripped = text.strip()
+        return [stripped] if stripped else []
+    parts = [p.strip() for p in _CLAUSE_SPLIT_RE.split(text)]
     out: list[str] = []
     for part in parts:
         if out and part and opens_with_action(part):
@@ -126,15 +201,91 @@ def country_prefix(text: str) -> tuple[str | None, str, str]:
     """'Peru: strengthen ...' -> ('PER', 'strengthen ...', 'Peru')."""
     match = _PREFIX_RE.match(text)
     if match:
-        mention = single_country(match.group(1))
+        mention = single_country_of(match.group(1))
         if mention and len(match.group(1).split()) <= 5:
             return mention.code, text[match.end() :], mention.text
     return None, text, ""
 
 
 def item_id(document_id: str, block_ids: list[str], part: int, text: str) -> str:
-    key = f"{document_id}|{','.join(block_ids)}|{part}|{normalise(text)}"
+    key = f"{document_id}|{','.join(block_ids)}|{part}|{text_key(text)}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+@lru_cache(maxsize=65536)
+def _item_id(document_id: str, block_id: str, part: int, text: str) -> str:
+    """`item_id` of one block (the rules' reading makes most of the candidates' items again)."""
+    return item_id(document_id, [block_id], part, text)
+
+
+@lru_cache(maxsize=65536)
+def _item_text(text: str) -> tuple[str | None, str, str] | None:
+    """`country_prefix` and `clean_item_text` of a piece of text: (prefix country, clean text,
+    prefix), or None when too little of it is left to be an item."""
+    prefix_country, text, prefix = country_prefix(text)
+    text = clean_item_text(text)
+    if len(text) < 3 or not _TWO_LETTERS_RE.search(text):
+        return None
+    return prefix_country, text, prefix
+
+
+@lru_cache(maxsize=65536)
+def _opening_country(text: str) -> str | None:
+    """An item of a global section that opens by naming a country ("Nepal to adopt ...") is
+    that country's; one named in passing, or a city, moves nothing."""
+    mention = single_country_of(text)
+    if mention and mention.start <= 3 and not is_capital(mention.text):
+        return mention.code
+    return None
+
+
+@dataclass(slots=True)
+class ItemDraft:
+    """The item `ItemBuilder.make` gives, before the `Item` itself is made: its clean text,
+    id, kind, cue, context and actors, which is all that candidates and rule votes look at.
+    `build()` makes the Item; most candidates are never taken and need none."""
+
+    doc: Document
+    section: Section
+    block: Block
+    text: str
+    id: str
+    kind: ItemKind
+    cue: str | None
+    context: list[str]
+    actors: list[str]
+    prefix_country: str | None
+
+    def build(self) -> Item:
+        """The `Item`, the same as `ItemBuilder.make` gives."""
+        text, block, section = self.text, self.block, self.section
+        country = section.country
+        if self.prefix_country:
+            country = self.prefix_country
+        elif country is None:
+            country = _opening_country(text)
+        start = block.text.find(text)
+        span = (start, start + len(text)) if start >= 0 else None
+        return Item(
+            id=self.id,
+            kind=self.kind,
+            text=text,
+            country=country,
+            country_name=country_name(country),
+            section=section.heading_path,
+            context=self.context,
+            cue=self.cue,
+            actors=self.actors,
+            provenance=Provenance(
+                document_id=self.doc.id,
+                source=self.doc.source,
+                page=block.page,
+                block_ids=[block.id],
+                span=span,
+                source_text=block.text,
+                bbox=block.bbox,
+            ),
+        )
 
 
 class ItemBuilder:
@@ -142,8 +293,43 @@ class ItemBuilder:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.items: list[Item] = []
+        self.drafts: list[ItemDraft] = []
         self.column_deadlines: dict[str, str] = {}
+
+    @property
+    def items(self) -> list[Item]:
+        """The items kept by `add`, in order (made anew on each call)."""
+        return [d.build() for d in self.drafts]
+
+    def draft(
+        self,
+        section: Section,
+        block: Block,
+        text: str,
+        kind: ItemKind,
+        cue: str | None,
+        context: list[str],
+        part: int = 0,
+        actors: list[str] | None = None,
+    ) -> ItemDraft | None:
+        """The draft of the item `text` of `block` would give, or None when nothing of it is
+        left."""
+        cleaned = _item_text(text)
+        if cleaned is None:
+            return None
+        prefix_country, text, prefix = cleaned
+        return ItemDraft(
+            doc=self.doc,
+            section=section,
+            block=block,
+            text=text,
+            id=_item_id(self.doc.id, block.id, part, text),
+            kind=kind,
+            cue=cue,
+            context=[c for c in context if c] + ([prefix] if prefix else []),
+            actors=actors or [],
+            prefix_country=prefix_country,
+        )
 
     def make(
         self,
@@ -157,50 +343,34 @@ class ItemBuilder:
         actors: list[str] | None = None,
     ) -> Item | None:
         """The item `text` of `block` would give, or None when nothing of it is left."""
-        prefix_country, text, prefix = country_prefix(text)
-        text = clean_item_text(text)
-        if len(text) < 3 or not re.search(r"[^\W\d_]{2}", text):
-            return None
-        country = section.country
-        if prefix_country:
-            country = prefix_country
-        elif country is None:
-            # An item of a global section that opens by naming a country ("Nepal to adopt
-            # ...") is that country's; one named in passing, or a city, moves nothing.
-            mention = single_country(text)
-            if mention and mention.start <= 3 and not is_capital(mention.text):
-                country = mention.code
-        start = block.text.find(text)
-        span = (start, start + len(text)) if start >= 0 else None
-        return Item(
-            id=item_id(self.doc.id, [block.id], part, text),
-            kind=kind,
-            text=text,
-            country=country,
-            country_name=country_name(country),
-            section=section.heading_path,
-            context=[c for c in context if c] + ([prefix] if prefix else []),
-            cue=cue,
-            actors=actors or [],
-            provenance=Provenance(
-                document_id=self.doc.id,
-                source=self.doc.source,
-                page=block.page,
-                block_ids=[block.id],
-                span=span,
-                source_text=block.text,
-                bbox=block.bbox,
-            ),
-        )
+        draft = self.draft(section, block, text, kind, cue, context, part, actors)
+        return None if draft is None else draft.build()
 
     def add(self, *args: Any, deadline_text: str | None = None, **kwargs: Any) -> None:
-        """`make` the item and keep it; `deadline_text` is its table's deadline cell."""
-        item = self.make(*args, **kwargs)
-        if item is None:
+        """Keep the draft of an item; `deadline_text` is its table's deadline cell."""
+        draft = self.draft(*args, **kwargs)
+        if draft is None:
             return
         if deadline_text:
-            self.column_deadlines[item.id] = deadline_text
-        self.items.append(item)
+            self.column_deadlines[draft.id] = deadline_text
+        self.drafts.append(draft)
+
+
+_ACTORS: dict[str, tuple[str, ...]] = {}
+
+
+def _actors_named(texts: list[str]) -> list[list[str]]:
+    """`find_actors(texts)`, each distinct text read once per process: the actors a text
+    names depend on the text alone (the same item text comes back in a document's other
+    renditions, and within a document under several headings)."""
+    missing = [t for t in dict.fromkeys(texts) if t not in _ACTORS]
+    if missing and len(_ACTORS) + len(missing) > _CACHE:
+        _ACTORS.clear()  # bounded: start again, reading all of these texts
+        missing = list(dict.fromkeys(texts))
+    if missing:
+        for text, names in zip(missing, find_actors(missing), strict=True):
+            _ACTORS[text] = tuple(names)
+    return [list(_ACTORS[t]) for t in texts]
 
 
 def attach_deadlines_and_actors(
@@ -208,7 +378,7 @@ def attach_deadlines_and_actors(
 ) -> None:
     """Deadline from the item's words or its table's deadline column; actors named in it."""
     column_deadlines = column_deadlines or {}
-    named = find_actors([item.text for item in items])
+    named = _actors_named([item.text for item in items])
     for item, actors in zip(items, named, strict=True):
         column = column_deadlines.get(item.id)
         item.deadline = (find_deadline(column) if column else None) or find_deadline(item.text)

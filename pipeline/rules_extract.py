@@ -13,19 +13,20 @@ Its items are one vote among the evidence that `pipeline.extract` weighs for eve
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
-from pipeline.cues import (
-    column_role,
-    embedded_cue,
-    is_reference_line,
-    line_cue,
-    trailing_cue,
-)
+from pipeline.cues import is_reference_line, trailing_cue
 from pipeline.itemtext import (
     ItemBuilder,
+    ItemDraft,
+    column_role_of,
+    embedded_cue_of,
     is_context_label,
+    line_cue_of,
     looks_like_action,
     opens_with_action,
     split_clauses,
@@ -33,6 +34,17 @@ from pipeline.itemtext import (
 )
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Section
 from pipeline.taxonomy import labels_named
+
+
+@lru_cache(maxsize=1)
+def _actor_split_re() -> re.Pattern[str]:
+    """Where a 'Responsible' cell is cut into actors (`vocab/rules_extract.json`): a separator
+    character or a joining word ('Ministry of Labour, ILO and UNICEF')."""
+    path = resources.files("pipeline.vocab").joinpath("rules_extract.json")
+    data = json.loads(path.read_text("utf-8"))
+    chars = "".join(re.escape(c) for c in data["actor_separators"])
+    words = "|".join(re.escape(w) for w in data["actor_conjunctions"])
+    return re.compile(rf"[{chars}]|\b(?:{words})\b")
 
 
 @dataclass
@@ -51,10 +63,16 @@ class _State:
 def rule_items(doc: Document, sections: list[Section]) -> tuple[list[Item], dict[str, str]]:
     """The items the cue rules find in `doc`, in reading order, and the deadline-column text of
     those that sit in an action table (by item id); deadlines and actors are not yet set."""
+    drafts, column_deadlines = rule_drafts(doc, sections)
+    return [d.build() for d in drafts], column_deadlines
+
+
+def rule_drafts(doc: Document, sections: list[Section]) -> tuple[list[ItemDraft], dict[str, str]]:
+    """`rule_items` before the items are made: their drafts (see `ItemDraft`)."""
     builder = ItemBuilder(doc)
     for section in sections:
         _section_items(section, builder)
-    return builder.items, builder.column_deadlines
+    return builder.drafts, builder.column_deadlines
 
 
 def _section_items(section: Section, builder: ItemBuilder) -> None:
@@ -82,9 +100,9 @@ def _section_items(section: Section, builder: ItemBuilder) -> None:
 def _block_items(
     section: Section, block: Block, following: Block | None, state: _State, builder: ItemBuilder
 ) -> None:
-    cue = line_cue(block.text)
+    cue = line_cue_of(block.text)
     if cue is None and block.kind == BlockKind.paragraph:
-        cue = embedded_cue(block.text)
+        cue = embedded_cue_of(block.text)
     if cue and cue.shape == "inline" and cue.role != "stop":
         parts = [c for s in split_sentences(cue.rest) for c in split_clauses(s)]
         for n, part in enumerate(parts):
@@ -151,7 +169,7 @@ def _labels(state: _State, level: int) -> list[str]:
 
 def _table_items(section: Section, cells: list[Block], state: _State, builder: ItemBuilder) -> None:
     headers = {c.table.col: c.text for c in cells if c.table and c.table.is_header}
-    roles = {col: column_role(text) for col, text in headers.items()}
+    roles = {col: column_role_of(text) for col, text in headers.items()}
     item_cols = [col for col, role in roles.items() if role in ("priority", "next_step")]
     body = [c for c in cells if c.table and not c.table.is_header]
     if item_cols:
@@ -196,7 +214,7 @@ def _action_table_items(
             for col, role in roles.items()
             if role == "actor"
             for cell in by_col.get(col, [])
-            for a in re.split(r"[,;/]|\band\b", cell.text)
+            for a in _actor_split_re().split(cell.text)
             if a.strip()
         ]
         deadline = next(
