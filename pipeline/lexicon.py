@@ -46,6 +46,18 @@ class Terms:
 
 
 @dataclass(frozen=True)
+class FutureAction:
+    """Word lists of 'someone will do something' (see `future_action` in the lexicon)."""
+
+    auxiliaries: frozenset[str]
+    passive_auxiliaries: frozenset[str]
+    fillers: frozenset[str]
+    purpose_before_to: frozenset[str]
+    future_endings: tuple[tuple[str, str], ...]
+    participle_endings: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
 class Lexicon:
     classes: dict[str, Terms]
     future: Terms
@@ -59,6 +71,7 @@ class Lexicon:
     reported: re.Pattern[str]
     done_status: frozenset[str]
     done_statement: re.Pattern[str]
+    future_action: FutureAction
 
 
 @lru_cache(maxsize=1)
@@ -84,6 +97,18 @@ def lexicon() -> Lexicon:
             + r")\s+(?:\w+\s+){0,2}?(?:that|que|qu['’])\s*",
             re.I,
         ),
+        future_action=_future_action(data["future_action"]),
+    )
+
+
+def _future_action(data: dict) -> FutureAction:
+    return FutureAction(
+        auxiliaries=frozenset(data["auxiliaries"]),
+        passive_auxiliaries=frozenset(data["passive_auxiliaries"]),
+        fillers=frozenset(data["fillers"]),
+        purpose_before_to=frozenset(data["purpose_before_to"]),
+        future_endings=tuple((e, i) for e, i in data["future_endings"]),
+        participle_endings=tuple((e, tuple(i)) for e, i in data["participle_endings"]),
     )
 
 
