@@ -455,7 +455,10 @@ def _glues_candidates(text: str, block_id: str, candidates: list[Candidate]) -> 
     inside = [
         c
         for c in candidates
-        if c.block.id == block_id and len(c.item.text) < len(text) and normalise(c.item.text) in key
+        if c.block.id == block_id
+        and c.unit == "table_cell"
+        and len(c.item.text) < len(text)
+        and normalise(c.item.text) in key
     ]
     return len(inside) >= 2
 
