@@ -32,12 +32,15 @@ _LABEL_RE = re.compile(r"^\s*([^\W\d_][^:.!?\n]{0,60}?)\s*:\s+(?=\S)")
 _P = text_patterns()
 _INLINE_SPLIT_RE = re.compile(rf"\s*(?:{_P['inline_list_separators']})\s*", re.I)
 _MAX_INLINE_ELEMENT_WORDS = 14
+_MAX_OPENED_WORDS = 20  # elements after "the priorities are ..." may be longer
 _LAST_AND_RE = re.compile(rf"\s(?:{_P['last_conjunctions']})\s*", re.I)
+_LAST_AND_WORD_RE = re.compile(rf"\s(?:{_P['last_conjunctions']})\s+", re.I)
 # "... undertakes to A, and it commits to B": the infinitive clauses are the commitments.
 _COMMIT_RE = re.compile(_P["commitment_openers"], re.I)
 _COMMIT_SPLIT_RE = re.compile(_P["commitment_splits"], re.I)
 _OPENING_RE = re.compile(r"[^\s'’]*")  # the first word, up to a space or an apostrophe
 _COMMA_RE = re.compile(r"[,;]\s+")
+_LIST_OPENERS = frozenset(_P["list_openers"].lower().split("|"))
 _MAIL_HEADER_RE = re.compile(rf"\b({_P['mail_header_words']})\s*:")
 
 
@@ -50,7 +53,8 @@ class Candidate:
     first asked for: most candidates are judged on their `text` alone and never taken."""
 
     draft: ItemDraft
-    unit: str  # list_item | table_cell | paragraph | sentence | inline | label | rule
+    unit: str  # list_item | table_cell | paragraph | sentence | reported | commitment | inline
+    # | label | rule
     block: Block
     section: Section
     index: int  # position of the block in the document's reading order
@@ -161,10 +165,16 @@ def _section_candidates(
                 "labels": [t for _, t in labels],
                 "group": f"{list_group}/{level}",
             }
-            parts = split_clauses(block.text)
-            unit = "label" if _is_label_line(block.text) else "list_item"
-            for part_no, part in enumerate(parts):
-                _add(out, builder, unit, part, part_no, base, context)
+            said = _reported_clause(block.text)
+            head, elements = _inline_list(said) if len(said.split()) > 25 else ("", [])
+            if elements:  # a numbered paragraph that lists the priorities in prose
+                inline_context = {**context, "lead_in": head, "lead_gap": 0}
+                for part_no, element in enumerate(elements):
+                    _add(out, builder, "inline", element, part_no, base, inline_context)
+            else:
+                unit = "label" if _is_label_line(block.text) else "list_item"
+                for part_no, part in enumerate(split_clauses(said)):
+                    _add(out, builder, unit, part, part_no, base, context)
             parents.append((level, block.text))
             if _is_label_line(block.text) or (
                 next_text is not None
@@ -211,7 +221,9 @@ def _section_candidates(
         unit = "paragraph" if len(sentences) == 1 and not label else "sentence"
         part_no = 0
         for sentence in sentences:
-            sentence = _reported_clause(sentence)
+            clause = _reported_clause(sentence)
+            sentence_unit = "reported" if clause != sentence else unit
+            sentence = clause
             clauses = _commitments(sentence)
             if clauses:
                 for clause in clauses:
@@ -226,7 +238,7 @@ def _section_candidates(
                     part_no += 1
                 continue
             for clause in split_clauses(sentence):
-                _add(out, builder, unit, clause, part_no, base, context)
+                _add(out, builder, sentence_unit, clause, part_no, base, context)
                 part_no += 1
         if len(text.split()) <= 40:
             lead, lead_at = text, n
@@ -367,10 +379,38 @@ def _opens_phrase(text: str) -> bool:
     return first in lexicon().determiners
 
 
+def _opened_list(parts: list[str]) -> tuple[str, list[str]]:
+    """'... priorities are A, B and C' / '... listed its priorities as A; B; and C': the list
+    starts after the last list opener of the first part; the last element is cut at the
+    last conjunction. Elements need not open with a determiner ('bringing ...')."""
+    words = parts[0].split()
+    opens = [n for n, w in enumerate(words) if n >= 2 and w.lower() in _LIST_OPENERS]
+    if not opens or len(words) - opens[-1] - 1 < 2:
+        return "", []
+    start = opens[-1] + 1
+    elements = [" ".join(words[start:]), *parts[1:]]
+    last = elements[-1]
+    lead_and = re.match(rf"(?:{_P['last_conjunctions']})\s+", last, re.I)
+    if lead_and:
+        elements[-1] = last[lead_and.end() :]
+    else:
+        cuts = list(_LAST_AND_WORD_RE.finditer(last))
+        if not cuts:
+            return "", []
+        elements[-1:] = [last[: cuts[-1].start()], last[cuts[-1].end() :]]
+    elements = [e.strip() for e in elements if e.strip()]
+    if len(elements) < 2 or any(not (2 <= len(e.split()) <= _MAX_OPENED_WORDS) for e in elements):
+        return "", []
+    return " ".join(words[:start]), elements
+
+
 def _colonless_list(sentence: str) -> tuple[str, list[str]]:
     parts = [p.strip() for p in _COMMA_RE.split(sentence.strip().rstrip(".;")) if p.strip()]
     if len(parts) < 2:
-        return "", []
+        return _opened_list(parts) if parts else ("", [])
+    head, elements = _opened_list(parts)
+    if elements:
+        return head, elements
     # The last comma part ends with "... and <phrase>": cut at the last such conjunction.
     last = parts[-1]
     cuts = [m for m in _LAST_AND_RE.finditer(last) if _opens_phrase(last[m.end() :])]
@@ -401,6 +441,9 @@ def _attach_rule_votes(doc: Document, sections: list[Section], candidates: list[
     candidates of their own (unit 'rule'), so nothing the rules find is out of reach."""
     items, column_deadlines = rule_drafts(doc, sections)
     by_key = {(c.block.id, text_key(c.text)): c for c in candidates}
+    by_block: dict[str, list[Candidate]] = {}
+    for c in candidates:
+        by_block.setdefault(c.block.id, []).append(c)
     by_section = {s.id: s for s in sections}
     blocks = {b.id: b for b in doc.blocks}
     section_of = {b.id: s for s in sections for b in s.blocks}
@@ -408,7 +451,10 @@ def _attach_rule_votes(doc: Document, sections: list[Section], candidates: list[
     for item in items:
         block_id = item.block.id
         key = (block_id, text_key(item.text))
-        candidate = by_key.get(key)
+        block = by_block.get(block_id, [])
+        candidate = by_key.get(key) or _behind_label(key[1], block)
+        if candidate is None and _glues_candidates(key[1], block):
+            continue  # the rule read several of the block's pieces as one: they are there
         if candidate is None:
             section = section_of.get(block_id) or by_section.get("root") or sections[0]
             candidate = Candidate(
@@ -429,6 +475,27 @@ def _attach_rule_votes(doc: Document, sections: list[Section], candidates: list[
         if item.id in column_deadlines:
             candidate.column_deadline = column_deadlines[item.id]
     candidates.sort(key=lambda c: c.index)  # stable: rule-only candidates follow their block
+
+
+def _behind_label(key: str, block: list[Candidate]) -> Candidate | None:
+    """The block's candidate the rule read with its inline label still on ('AP1: Co-chairs to
+    circulate ...' for 'Co-chairs to circulate ...'): the vote goes to it."""
+    for c in block:
+        text = text_key(c.text)
+        if text and key.endswith(" " + text) and len(key[: -len(text)].split()) <= 6:
+            return c
+    return None
+
+
+def _glues_candidates(key: str, block: list[Candidate]) -> bool:
+    """Whether the text of `key` is two or more of the block's table-cell candidates glued
+    together (a cell whose paragraphs lost their line breaks, read whole by the cue rules)."""
+    inside = [
+        c
+        for c in block
+        if c.unit == "table_cell" and len(text_key(c.text)) < len(key) and text_key(c.text) in key
+    ]
+    return len(inside) >= 2
 
 
 def _number_groups(candidates: list[Candidate]) -> None:

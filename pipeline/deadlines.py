@@ -48,6 +48,7 @@ from typing import Any
 
 from pipeline.lexicon import all_lower
 from pipeline.models import Deadline
+from pipeline.textnorm import squash_space, straight_apostrophes
 
 __all__ = ["find_deadline", "has_deadline"]
 
@@ -101,7 +102,7 @@ class _Vocab:
 
 def _norm(phrase: str) -> str:
     """Lower-case, one space between words, straight apostrophes."""
-    return " ".join(phrase.lower().replace("’", "'").split())
+    return squash_space(straight_apostrophes(phrase.lower()))
 
 
 def _alt(phrases: Iterable[str]) -> str:

@@ -79,6 +79,7 @@ _FORMS = {
     "ends_with_year": "ends with a year (a dated result)",
     "has_deadline": "states a deadline",
     "future_early": "says what will be done",
+    "future_action": "says someone will do something (an action verb in the future)",
     "first_person": "speaks in the first person",
     "subject_future": "says what someone will do",
     "to_infinitive": "opens with 'To …' (a purpose)",
@@ -130,10 +131,24 @@ def describe_feature(name: str) -> str:
     return _FORMS.get(name, name.replace("_", " "))
 
 
+# A status word followed by nothing, punctuation or a short qualifier: 'Done', 'Completed –
+# letters sent on 14 June', 'Done at the meeting', 'Réalisé (mars 2024)'; not 'Complete the survey'.
+_STATUS_RE = re.compile(
+    r"^\W*([^\W\d_]+)\W*(?:$|[–—:;,.(/-]|\s(?:at|on|in|since|by|en|le|au|depuis|el|desde)\b)"
+)
+
+
 def _row_done(c: Candidate) -> bool:
-    """A work-plan row whose status cell says it is done ('Done', 'Réalisé', 'Finalizada')."""
+    """A work-plan row whose status cell says it is done ('Done', 'Réalisé', 'Finalizada',
+    'Completed – letters sent')."""
     done = lexicon().done_status
-    return any(fold(cell).strip() in done for cell in c.row_cells)
+    for cell in c.row_cells:
+        if fold(cell).strip() in done:
+            return True
+        match = _STATUS_RE.match(cell)
+        if match and len(cell.split()) <= 10 and fold(match.group(1)).strip() in done:
+            return True
+    return False
 
 
 @lru_cache(maxsize=65536)

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
+
+from pipeline import textnorm
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,18 @@ class TermIndex:
 
 
 @dataclass(frozen=True)
+class FutureAction:
+    """Word lists of 'someone will do something' (see `future_action` in the lexicon)."""
+
+    auxiliaries: frozenset[str]
+    passive_auxiliaries: frozenset[str]
+    fillers: frozenset[str]
+    purpose_before_to: frozenset[str]
+    future_endings: tuple[tuple[str, str], ...]
+    participle_endings: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
 class Lexicon:
     classes: dict[str, Terms]
     future: Terms
@@ -100,6 +113,7 @@ class Lexicon:
     reported: re.Pattern[str]
     done_status: frozenset[str]
     done_statement: re.Pattern[str]
+    future_action: FutureAction
     # The word classes, then future, past and reporting, one bit each, looked up in one pass.
     index: TermIndex = field(init=False, repr=False, compare=False)
     class_bits: tuple[tuple[str, int], ...] = field(init=False, repr=False, compare=False)
@@ -152,20 +166,28 @@ def lexicon() -> Lexicon:
             + r")\s+(?:\w+\s+){0,2}?(?:that|que|qu['’])\s*",
             re.I,
         ),
+        future_action=_future_action(data["future_action"]),
+    )
+
+
+def _future_action(data: dict) -> FutureAction:
+    return FutureAction(
+        auxiliaries=frozenset(data["auxiliaries"]),
+        passive_auxiliaries=frozenset(data["passive_auxiliaries"]),
+        fillers=frozenset(data["fillers"]),
+        purpose_before_to=frozenset(data["purpose_before_to"]),
+        future_endings=tuple((e, i) for e, i in data["future_endings"]),
+        participle_endings=tuple((e, tuple(i)) for e, i in data["participle_endings"]),
     )
 
 
 _NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
 
 
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, accents removed, every run of non-alphanumerics one space, padded."""
-    text = text.lower()
-    if not text.isascii():  # (NFKD and the ligatures change no ASCII character)
-        text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = textnorm.fold(text, accents=False, ligatures=True)
     return " " + _NON_ALNUM_RE.sub(" ", text).strip() + " "
 
 

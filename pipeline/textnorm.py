@@ -78,6 +78,8 @@ def fold(text: str, *, accents: bool, casefold: bool = False, ligatures: bool = 
         text = text.casefold() if casefold else text.lower()
         return text.translate(_LIGATURES) if ligatures else text
     text = text.casefold() if casefold else text.lower()
+    if text.isascii():  # NFKD and the ligatures change no ASCII character
+        return text
     if ligatures:
         text = text.translate(_LIGATURES)
     text = unicodedata.normalize("NFKD", text)

@@ -842,3 +842,32 @@ def test_cell_paragraphs_without_a_gap_are_split_where_the_next_word_would_have_
         "Train labour inspectors in every region of the country",
         "Sign an agreement on fair recruitment with Kenya and Uganda",
     ]
+
+
+def test_numbered_item_wrapped_between_its_number_and_its_text_stays_one_item(
+    tmp_path: Path,
+) -> None:
+    """Some exporters indent a list item's continuation by half the number's width: neither
+    under the number nor under the text."""
+    v = "Vera"
+    path = reportlab_pdf(
+        tmp_path / "wrap.pdf",
+        [
+            (
+                54,
+                100,
+                [(v, 18, "1."), (v, 18, "  Faire adopter la feuille de route en Conseil des")],
+            ),
+            (66, 124, [(v, 18, "ministres d'ici septembre 2025")]),
+            (54, 154, [(v, 18, "2."), (v, 18, "  Désigner un point focal dans chaque ministère")]),
+        ],
+        size=(842, 595),
+    )
+    assert kinds(parse_file(path).blocks) == [
+        (
+            "list_item",
+            "1.",
+            "Faire adopter la feuille de route en Conseil des ministres d'ici septembre 2025",
+        ),
+        ("list_item", "2.", "Désigner un point focal dans chaque ministère"),
+    ]

@@ -62,6 +62,11 @@ FAMILIES = (
     "agenda",
     "event_news",
     "faq",
+    "minutes",
+    "progress_report",
+    "questionnaire",
+    "statement",
+    "concept_note",
 )
 LANGS = ("en", "fr", "es")
 TOP_KEYS = {
@@ -334,7 +339,7 @@ class Checker:
                 r.error("$.blocks", "must be a list of blocks")
             else:
                 self.check_blocks("$.blocks", blocks, top=True)
-        negative = fam in ("agenda", "event_news", "faq")  # families that may hold no item
+        negative = fam in ("agenda", "event_news", "faq", "concept_note")  # may hold no item
         if isinstance(blocks, list) and not negative and not any(True for _ in self.safe_items()):
             r.warn("$", "the spec has no items")
         self.check_duplicates()

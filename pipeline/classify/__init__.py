@@ -36,6 +36,7 @@ from pipeline.classify.model import (
 from pipeline.classify.rules import NAMES, Signals, item_headers, rule_matcher
 from pipeline.model_files import current_model_version
 from pipeline.models import Item, LabelScore
+from pipeline.textnorm import squash_space
 
 __all__ = [
     "Classifier",
@@ -108,7 +109,7 @@ def _parents(items: Sequence[Item]) -> list[list[str]]:
 
 
 def _header_key(text: str) -> str:
-    return " ".join(text.split()).rstrip(":").strip().casefold()
+    return squash_space(text).rstrip(":").strip().casefold()
 
 
 def _where(tag: str, heading: str | None) -> str:

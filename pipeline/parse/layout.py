@@ -1041,22 +1041,20 @@ def _joins(cur: _Draft, prev: Line, line: Line, heading: bool, right: float, wid
 
 
 def _wraps_under_marker(cur: _Draft, prev: Line, line: Line, tol: float, right: float) -> bool:
-    """A list item's line wrapped flush left, under its marker.
+    """A list item's line wrapped flush left, under its marker or between the marker and
+    the text (some exporters indent continuation lines by half the marker's width).
 
     Wrapped when the line opens in lower case, or when its first word would not have fit
     at the end of the line above; never after a sentence end before a capital.
     """
     first = cur.lines[0]
-    if abs(line.x0 - first.x0) > tol or cur.text_x0 - first.x0 <= tol:
+    if cur.text_x0 - first.x0 <= tol or not first.x0 - tol <= line.x0 <= cur.text_x0 - tol:
         return False
     if _SENTENCE_END_RE.search(prev.text) and line.text[:1].isupper():
         return False
     if line.text[:1].islower():
         return True
-    room = right - prev.x1
-    char_width = (line.x1 - line.x0) / max(len(line.text), 1)
-    word = line.text.split(" ", 1)[0]
-    return room <= 2 * prev.size or room < (len(word) + 1) * char_width
+    return right - prev.x1 <= 2 * prev.size or not _next_word_fits(prev, line, right)
 
 
 def _lines_to_drafts(lines: Sequence[Line], body: float, leading: float) -> list[_Draft]:

@@ -1,0 +1,151 @@
+"""Items written in prose and in action logs: reported decisions, lists after 'the priorities
+are', commitments in speeches, action points 'X to do Y', and the rows an action log marks
+done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.candidates import sections_to_candidates
+from pipeline.extract import _row_done
+from pipeline.features import text_features
+from pipeline.parse import parse_file
+from pipeline.segment import document_to_sections
+
+
+def _candidates(tmp_path: Path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    doc = parse_file(path)
+    return sections_to_candidates(doc, document_to_sections(doc))
+
+
+def _units(cands) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for c in cands:
+        out.setdefault(c.unit, []).append(c.item.text)
+    return out
+
+
+def test_decisions_reported_in_prose_become_their_own_candidates(tmp_path: Path) -> None:
+    units = _units(
+        _candidates(
+            tmp_path,
+            "report.txt",
+            "Summary\n\nAfter some discussion, members agreed that the Action Groups would each "
+            "nominate a liaison person before the next meeting.\n\n"
+            "Il a été convenu que le Secrétariat diffusera le projet de rapport avant la fin "
+            "du mois.\n\nSe acordó que la Secretaría enviará el informe a los miembros en mayo.\n",
+        )
+    )
+    assert units["reported"] == [
+        "the Action Groups would each nominate a liaison person before the next meeting.",
+        "le Secrétariat diffusera le projet de rapport avant la fin du mois.",
+        "la Secretaría enviará el informe a los miembros en mayo.",
+    ]
+
+
+def test_a_list_after_the_priorities_are_is_cut_into_its_elements(tmp_path: Path) -> None:
+    units = _units(
+        _candidates(
+            tmp_path,
+            "gcg.txt",
+            "Country updates\n\nThe Commissioner stated that the government's priorities for "
+            "the next two years are bringing child labour indicators into the district plans, "
+            "recruiting and equipping labour inspectors in every district and passing the "
+            "amendment to the Employment Act that regulates agencies recruiting workers for "
+            "jobs abroad.\n\n"
+            "1. The delegate listed the roadmap's priority areas as the ratification of the "
+            "2014 Protocol; the establishment of a national database on child labour; and the "
+            "strengthening of shelters for survivors of trafficking.\n",
+        )
+    )
+    assert units["inline"] == [
+        "bringing child labour indicators into the district plans",
+        "recruiting and equipping labour inspectors in every district",
+        "passing the amendment to the Employment Act that regulates agencies recruiting "
+        "workers for jobs abroad",
+        "the ratification of the 2014 Protocol",
+        "the establishment of a national database on child labour",
+        "the strengthening of shelters for survivors of trafficking",
+    ]
+
+
+def test_commitments_in_a_speech_are_the_clauses_after_the_commitment(tmp_path: Path) -> None:
+    units = _units(
+        _candidates(
+            tmp_path,
+            "speech.txt",
+            "Statement\n\nFirst, my Government has decided to amend the Foreign Employment Act "
+            "so that employers bear the cost of recruitment.\n\n"
+            "Nous nous engageons à retirer les enfants des mines et à ouvrir une cantine dans "
+            "chaque école.\n",
+        )
+    )
+    assert units["commitment"] == [
+        "amend the Foreign Employment Act so that employers bear the cost of recruitment",
+        "retirer les enfants des mines",
+        "ouvrir une cantine dans chaque école",
+    ]
+
+
+def test_someone_doing_something_in_the_future_is_told_apart_from_events() -> None:
+    def says(text: str) -> bool:
+        return "future_action" in text_features(text)
+
+    assert says("The Secretariat will circulate a revised strategy by the end of July.")
+    assert says("An informal consultation with donors will be convened in the autumn.")
+    assert says("Co-chairs to circulate a revised draft of the guidance note by 15 May.")
+    assert says("Le projet de compte rendu sera adressé aux membres sous trois semaines.")
+    assert says("Le ministère organisera en octobre un atelier de validation.")
+    assert says("Durante el primer semestre se contratarán ocho nuevos inspectores.")
+    assert not says("The meeting will take place in Geneva.")
+    assert not says("We expect recruitment debt to fall sharply.")
+    assert not says("Efforts to strengthen the inspectorate were discussed.")
+
+
+def test_an_action_point_label_does_not_hide_the_rule_vote(tmp_path: Path) -> None:
+    cands = _candidates(
+        tmp_path,
+        "minutes.md",
+        "# Action points\n\nAP1: Co-chairs to circulate a revised draft of the guidance note "
+        "by 15 May.\n\nAP2: Nepal to share the draft terms of reference with members.\n",
+    )
+    texts = [c.item.text for c in cands]
+    assert not any(t.startswith("AP") for t in texts)
+    circulate = next(c for c in cands if c.item.text.startswith("Co-chairs"))
+    assert circulate.rule_kind is not None
+
+
+def test_rows_an_action_log_marks_done_in_words_give_no_item(tmp_path: Path) -> None:
+    cands = _candidates(
+        tmp_path,
+        "log.md",
+        "# Action log\n\n| Action | Lead | Status |\n|---|---|---|\n"
+        "| Write to district councils | Ministry | Completed – letters sent on 14 June |\n"
+        "| Update the membership list | Secretariat | Done at the meeting |\n"
+        "| Prepare a costed plan | Secretariat | Open |\n"
+        "| Draft the survey | NSO | Complete the pilot first |\n",
+    )
+    done = {c.item.text: _row_done(c) for c in cands if c.column == "Action"}
+    assert done == {
+        "Write to district councils": True,
+        "Update the membership list": True,
+        "Prepare a costed plan": False,
+        "Draft the survey": False,
+    }
+
+
+def test_a_cell_read_whole_by_the_rules_does_not_come_back_glued(tmp_path: Path) -> None:
+    """A PDF cell whose two paragraphs lost their break is cut into two actions; the cue
+    rules' reading of the whole cell must not add the glued text as a third candidate."""
+    cands = _candidates(
+        tmp_path,
+        "deck.md",
+        "# Priorities for action\n\n| Child labour | Forced labour |\n|---|---|\n"
+        "| Adopt the national action plan Train 80 labour inspectors in all regions "
+        "| Ratify the 2014 Protocol |\n",
+    )
+    block = next(c.block.id for c in cands if c.column == "Child labour")
+    cell = [c.item.text for c in cands if c.block.id == block]
+    assert cell == ["Adopt the national action plan", "Train 80 labour inspectors in all regions"]
