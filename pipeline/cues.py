@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
+from pipeline.lexicon import search_ignoring_case
 from pipeline.parse.common import split_marker
 from pipeline.textnorm import fold, words
 
@@ -29,11 +31,19 @@ _ITEM_ROLES: tuple[Role, ...] = ("priority", "next_step")
 _LINK_RE = re.compile(
     r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\S+\.(?:org|com|int|net)/\S*", re.I
 )
+# Every link holds '/', '@' or 'www.': a text without them has none (and most have none).
+_WWW_RE = re.compile(r"www\.", re.I)
+_CACHE = 65536
 
 
 def without_links(text: str) -> str:
-    """`text` with URLs and e-mail addresses blanked: a cue word inside a link is no cue."""
-    return _LINK_RE.sub(" ", text)
+    """`text` with URLs and e-mail addresses blanked: a cue word inside a link is no cue.
+
+    Blanking again changes nothing (no link pattern matches a space), so the cue functions
+    blank a text once and pass it on."""
+    if "/" in text or "@" in text or _WWW_RE.search(text):
+        return _LINK_RE.sub(" ", text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,13 @@ class CueVocab:
     inline: tuple[tuple[re.Pattern[str], str, Role], ...]
     table_columns: dict[str, str]
     ignore_prefix: re.Pattern[str]
+    # Derived, for speed: every lead-in / trailing pattern as one alternation (a text none
+    # of them matches is done with one search), and the inline patterns as `embedded_cue`
+    # looks for them inside a paragraph, with their alternation.
+    any_lead_in: re.Pattern[str]
+    any_trailing: re.Pattern[str]
+    embedded: tuple[tuple[re.Pattern[str], str, Role], ...]
+    any_embedded: re.Pattern[str]
 
 
 def normalise(text: str) -> str:
@@ -99,7 +116,27 @@ def vocab() -> CueVocab:
             columns[normalise(name)] = kind.removesuffix("_columns")
     prefixes = "|".join(re.escape(p) for p in data["ignore_prefixes"])
     ignore = re.compile(rf"^\s*(?:{prefixes})\.?\s*:", re.I)
-    return CueVocab(labels, lead_ins, trailing, tuple(inline), columns, ignore)
+    embedded = tuple(
+        (re.compile(r"(?<=\s)" + pattern.pattern.removeprefix("^\\s*"), re.I), phrase, role)
+        for pattern, phrase, role in inline
+    )
+    return CueVocab(
+        labels,
+        lead_ins,
+        trailing,
+        tuple(inline),
+        columns,
+        ignore,
+        any_lead_in=_any_of(pattern for pattern, _ in lead_ins),
+        any_trailing=_any_of(pattern for pattern, _ in trailing),
+        embedded=embedded,
+        any_embedded=_any_of(pattern for pattern, _, _ in embedded),
+    )
+
+
+def _any_of(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
+    """One IGNORECASE pattern that matches where one of `patterns` does (none: nowhere)."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or "(?!)", re.I)
 
 
 def _label_core(text: str) -> str:
@@ -108,8 +145,10 @@ def _label_core(text: str) -> str:
     return normalise(_PAREN_RE.sub(" ", rest))
 
 
+@lru_cache(maxsize=_CACHE)
 def heading_cue(text: str) -> Cue | None:
-    """Cue carried by a heading or slide title: a label phrase anywhere in it, or a lead-in."""
+    """Cue carried by a heading or slide title: a label phrase anywhere in it, or a lead-in.
+    (Kept per text: the same headings come back for every block under them.)"""
     text = without_links(text)
     core = _label_core(text)
     if not core:
@@ -126,13 +165,13 @@ def heading_cue(text: str) -> Cue | None:
             break
     if best:
         return Cue(best[2], "label", best[1])
-    return lead_in_cue(text)
+    return _lead_in(text)
 
 
 def line_cue(text: str) -> Cue | None:
     """Cue carried by a list item or paragraph: a short label, a lead-in or an inline cue."""
     text = without_links(text)
-    inline = inline_cue(text)
+    inline = _inline(text)
     if inline:
         return inline
     core = _label_core(text)
@@ -146,13 +185,21 @@ def line_cue(text: str) -> Cue | None:
             # ("Identify priority actions" is an item, "Priority actions:" a label).
             if role and (size * 10 >= len(words) * 6 or text.rstrip().endswith(":")):
                 return Cue(role, "label", phrase)
-    return lead_in_cue(text)
+    return _lead_in(text)
 
 
 def lead_in_cue(text: str) -> Cue | None:
-    text = without_links(text)
+    return _lead_in(without_links(text))
+
+
+@lru_cache(maxsize=_CACHE)
+def _lead_in(text: str) -> Cue | None:
+    """`lead_in_cue` of a text without links (kept per text: headings and lines ask it)."""
     stripped = text.strip()
-    for pattern, role in vocab().lead_ins:
+    lead_ins = vocab()
+    if not search_ignoring_case(lead_ins.any_lead_in, stripped):
+        return None
+    for pattern, role in lead_ins.lead_ins:
         match = pattern.search(stripped)
         if match:
             return Cue(role, "lead_in", match.group(0))
@@ -163,9 +210,13 @@ def embedded_cue(text: str) -> Cue | None:
     """An inline cue inside a paragraph ('... cooperation Next Steps: Ensure ...'), as scraped
     text gives it: the cue must be capitalised and follow a space; the rest is the items."""
     text = without_links(text)
-    for pattern, phrase, role in vocab().inline:
-        source = pattern.pattern.removeprefix("^\\s*")
-        for match in re.finditer(rf"(?<=\s){source}", text, re.I):
+    if ":" not in text:  # every inline pattern ends with a colon
+        return None
+    cues = vocab()
+    if not search_ignoring_case(cues.any_embedded, text):
+        return None
+    for pattern, phrase, role in cues.embedded:
+        for match in pattern.finditer(text):
             if match.group(1)[:1].isupper():
                 rest = text[match.end() :].strip()
                 if len(rest.split()) >= 2:
@@ -179,6 +230,8 @@ def trailing_cue(text: str) -> Cue | None:
     stripped = text.strip()
     if stripped.endswith(":"):
         return None
+    if not search_ignoring_case(vocab().any_trailing, stripped):
+        return None
     for pattern, role in vocab().trailing:
         match = pattern.search(stripped)
         if match:
@@ -188,7 +241,13 @@ def trailing_cue(text: str) -> Cue | None:
 
 def inline_cue(text: str) -> Cue | None:
     """'Next Steps: Develop ...' -> Cue(next_step, inline, rest='Develop ...')."""
-    text = without_links(text)
+    return _inline(without_links(text))
+
+
+def _inline(text: str) -> Cue | None:
+    """`inline_cue` of a text without links."""
+    if ":" not in text:  # every inline pattern ends with a colon
+        return None
     for pattern, phrase, role in vocab().inline:
         match = pattern.match(text)
         if match:

@@ -86,6 +86,13 @@ def _participle_of_action(word: str, verbs: frozenset[str], fa: FutureAction) ->
     return False
 
 
+def _names_someone(word: str, fa: FutureAction) -> bool:
+    """The word before 'to' in an action point names who acts: a name or acronym ('Nepal',
+    'ILO', 'Co-chairs', 'Secretariat') or a word for members ('members', 'partners');
+    not 'an initiative to eliminate ...'."""
+    return word[:1].isupper() or word.lower() in fa.actors
+
+
 def _future_action(text: str) -> bool:
     """An action verb in the future within the first fourteen words: 'The Secretariat will
     circulate ...', 'the Action Groups would each nominate ...', 'will be convened',
@@ -94,7 +101,8 @@ def _future_action(text: str) -> bool:
     opposed to what will happen ('the meeting will take place') or be felt ('will fall')."""
     verbs = action_verbs()
     fa = lexicon().future_action
-    words = _WORD_RE.findall(text.lower())[:14]
+    original = _WORD_RE.findall(text)[:14]
+    words = [w.lower() for w in original]
     for n, word in enumerate(words):
         rest = [w for w in words[n + 1 : n + 4] if w not in fa.fillers]
         if word in fa.auxiliaries:
@@ -106,8 +114,13 @@ def _future_action(text: str) -> bool:
         elif word in fa.passive_auxiliaries:
             if rest and _participle_of_action(rest[0], verbs, fa):
                 return True
-        elif word == "to" and 1 <= n <= 6 and text[:1].isupper():
-            if words[n - 1] not in fa.purpose_before_to and rest and rest[0] in verbs:
+        elif word == "to" and 1 <= n <= 6 and text[:1].isupper() and not text.isupper():
+            if (
+                words[n - 1] not in fa.purpose_before_to
+                and rest
+                and rest[0] in verbs
+                and _names_someone(original[n - 1], fa)
+            ):
                 return True
         elif len(word) >= 6:
             for ending, infinitive in fa.future_endings:

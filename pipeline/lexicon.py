@@ -95,6 +95,7 @@ class FutureAction:
     passive_auxiliaries: frozenset[str]
     fillers: frozenset[str]
     purpose_before_to: frozenset[str]
+    actors: frozenset[str]
     future_endings: tuple[tuple[str, str], ...]
     participle_endings: tuple[tuple[str, tuple[str, ...]], ...]
 
@@ -176,6 +177,7 @@ def _future_action(data: dict) -> FutureAction:
         passive_auxiliaries=frozenset(data["passive_auxiliaries"]),
         fillers=frozenset(data["fillers"]),
         purpose_before_to=frozenset(data["purpose_before_to"]),
+        actors=frozenset(data["actors"]),
         future_endings=tuple((e, i) for e, i in data["future_endings"]),
         participle_endings=tuple((e, tuple(i)) for e, i in data["participle_endings"]),
     )

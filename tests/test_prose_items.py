@@ -102,6 +102,9 @@ def test_someone_doing_something_in_the_future_is_told_apart_from_events() -> No
     assert not says("The meeting will take place in Geneva.")
     assert not says("We expect recruitment debt to fall sharply.")
     assert not says("Efforts to strengthen the inspectorate were discussed.")
+    assert not says("A business-led initiative to eliminate child labour in supply chains")
+    assert says("Secretariat to propose dates for an in-person meeting.")
+    assert not says("JOINING FORCES GLOBALLY TO END FORCED LABOUR AND CHILD LABOUR")
 
 
 def test_an_action_point_label_does_not_hide_the_rule_vote(tmp_path: Path) -> None:

@@ -987,14 +987,15 @@ def _heading_candidate(line: Line, body: float) -> bool:
     return False
 
 
-def _next_word_fits(prev: Line, line: Line, right: float) -> bool:
+def _next_word_fits(prev: Line, line: Line, right: float, slack: float = 1.0) -> bool:
     """Whether the first word of `line` would have fitted at the end of `prev`.
 
     Text that wraps only moves a word down when it does not fit, so a line that ends early
     although the next word would have fitted was ended on purpose (a paragraph break that
     left no vertical gap, as in the paragraphs of a table cell). The word's width is
     estimated from the average character width of its own line; `right` is the furthest
-    any line of the block reaches, which is never beyond the real margin.
+    any line of the block reaches, which is never beyond the real margin. `slack` < 1
+    accepts a room a little narrower than the estimate.
     """
     words = line.body.split() if line.marker else line.text.split()
     if not words or not line.text:
@@ -1003,7 +1004,7 @@ def _next_word_fits(prev: Line, line: Line, right: float) -> bool:
     chars = len(line.body if line.marker else line.text)
     per_char = (line.x1 - start) / max(chars, 1)
     needed = per_char * (len(words[0]) + 1) + 0.5 * max(line.size, prev.size)
-    return right - prev.x1 > needed
+    return right - prev.x1 > slack * needed
 
 
 def _ends_paragraph(prev: Line, line: Line, right: float, width: float) -> bool:
@@ -1012,9 +1013,12 @@ def _ends_paragraph(prev: Line, line: Line, right: float, width: float) -> bool:
     if not (line.text[:1].isupper() or line.text[:1].isdigit()):
         return False
     short = right - prev.x1 > max(0.2 * width, 3 * prev.size)
-    if short and _SENTENCE_END_RE.search(prev.text):
+    sentence_end = bool(_SENTENCE_END_RE.search(prev.text))
+    if short and sentence_end:
         return True
-    return _next_word_fits(prev, line, right)
+    # After a sentence end the estimate may be a little off either way (engines measure
+    # glyph boxes differently): a room of 80% of the word's width is enough.
+    return _next_word_fits(prev, line, right, 0.8 if sentence_end else 1.0)
 
 
 def _continues_text(draft: _Draft, prev: Line, line: Line, tol: float) -> bool:
