@@ -120,7 +120,7 @@ def _inline_executor() -> None:
         def run(self, jobs, options, on_done) -> None:  # type: ignore[no-untyped-def]
             batch._warm_up()
             for job in jobs:
-                message = batch._process_one(
+                message = batch.process_one(
                     process_file, job.path, options.settings, options.memory_limit_mb
                 )
                 on_done(job, message)

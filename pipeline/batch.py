@@ -145,7 +145,9 @@ class Found:
 
 
 @dataclass
-class _Job:
+class Job:
+    """One document of a batch: its place in the input order, its path, its output name."""
+
     index: int
     path: Path
     output: str
@@ -241,7 +243,7 @@ def model_version() -> str | None:
     return current_model_version()
 
 
-def _cached(out_dir: Path, job: _Job, sha: str, versions: tuple[str, str | None]) -> int | None:
+def _cached(out_dir: Path, job: Job, sha: str, versions: tuple[str, str | None]) -> int | None:
     """The item count of the document's cached result when it is current, else None."""
     path = out_dir / RESULT_DIR / job.output
     try:
@@ -302,7 +304,7 @@ def _worker(settings: Settings, memory_mb: int, conn: Connection, parent: int) -
             path = conn.recv()
             if path is None:
                 break
-            conn.send(_process_one(process_file, path, settings, memory_mb))
+            conn.send(process_one(process_file, path, settings, memory_mb))
     except (EOFError, OSError):
         pass
     finally:
@@ -330,9 +332,11 @@ def _memory_record(path: Path, memory_mb: int) -> dict[str, str]:
     }
 
 
-def _process_one(
+def process_one(
     process_file: Callable[..., DocumentResult], path: Path, settings: Settings, memory_mb: int
 ) -> tuple:
+    """Process one document where a worker runs it (local process or Dask worker): the
+    result as JSON with its timings, or an error record; never raises."""
     timings: dict[str, float] = {}
     try:
         result = process_file(path, settings, timings)
@@ -358,7 +362,8 @@ def _process_one(
         )
 
 
-def _limit_record(path: Path, what: str) -> dict[str, str]:
+def limit_record(path: Path, what: str) -> dict[str, str]:
+    """The error record of a document stopped by its time or memory limit."""
     return {
         "error": "limit_exceeded",
         "file": str(path),
@@ -392,15 +397,15 @@ class _Slot:
 
     proc: multiprocessing.process.BaseProcess
     conn: Connection
-    job: _Job | None = None
+    job: Job | None = None
     deadline: float = 0.0
     done: int = 0
 
 
 def _run_jobs(
-    jobs: list[_Job],
+    jobs: list[Job],
     options: BatchOptions,
-    on_done: Callable[[_Job, tuple], None],
+    on_done: Callable[[Job, tuple], None],
 ) -> None:
     """Run the jobs on at most `options.jobs` forked workers, each job with a time limit.
 
@@ -456,7 +461,7 @@ def _run_jobs(
                     slot.proc.join(5)
                     message = (
                         "error",
-                        _limit_record(job.path, _death(slot.proc.exitcode, options)),
+                        limit_record(job.path, _death(slot.proc.exitcode, options)),
                     )
                     slot.job = None
                     retire(slot, kill=True)
@@ -475,7 +480,7 @@ def _run_jobs(
                     job,
                     (
                         "error",
-                        _limit_record(job.path, f"it took longer than {options.timeout:g} s"),
+                        limit_record(job.path, f"it took longer than {options.timeout:g} s"),
                     ),
                 )
     finally:
@@ -542,7 +547,7 @@ def _run(
     known_failures = _known_failures(previous, versions) if not options.force else {}
     total = len(found)
     records: list[InputRecord] = []
-    jobs: list[_Job] = []
+    jobs: list[Job] = []
     for index, entry in enumerate(found):
         name = output_name(entry.root, entry.path)
         record = InputRecord(
@@ -559,7 +564,7 @@ def _run(
             _report(progress, record, manifest, total)
             continue
         record.sha256 = _sha256(entry.path)
-        job = _Job(index, entry.path, name)
+        job = Job(index, entry.path, name)
         failure = known_failures.get((entry.key, record.sha256))
         cached = None
         if failure is None and not options.force and record.sha256:
@@ -576,7 +581,7 @@ def _run(
         else:
             jobs.append(job)
 
-    def done(job: _Job, message: tuple) -> None:
+    def done(job: Job, message: tuple) -> None:
         record = records[job.index]
         if message[0] == "ok":
             result = DocumentResult.model_validate_json(message[1])

@@ -1,7 +1,7 @@
 """Where `pipeline run` processes its documents: local worker processes or a Dask cluster.
 
 An executor is given the jobs (documents to process, in input order) and calls
-`on_done(job, message)` as each one finishes, with the message `batch._process_one` builds:
+`on_done(job, message)` as each one finishes, with the message `batch.process_one` builds:
 `("ok", result_json, timings)` or `("error", record)`. Everything else stays in the process
 that runs `pipeline run`: the cache check before, and after each message the document's
 result file, the manifest record and the progress line, then the aggregate outputs. So a run
@@ -41,12 +41,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pipeline.errors import PipelineError, UsageError
 
 if TYPE_CHECKING:
-    from pipeline.batch import BatchOptions, _Job
+    from pipeline.batch import BatchOptions, Job
     from pipeline.config import Settings
 
 __all__ = ["DaskExecutor", "Executor", "LocalExecutor", "executor_for"]
 
-OnDone = Callable[["_Job", tuple], None]
+OnDone = Callable[["Job", tuple], None]
 
 CONNECT_TIMEOUT = 30.0  # seconds to reach the scheduler
 WORKER_WAIT = 60.0  # seconds to wait for a first worker to join the cluster
@@ -56,14 +56,14 @@ RESTART_TIMEOUT = 60.0  # seconds allowed to restart a worker stuck on a timed-o
 class Executor(Protocol):
     """Runs the jobs of a batch and reports each one's outcome through `on_done`."""
 
-    def run(self, jobs: list[_Job], options: BatchOptions, on_done: OnDone) -> None: ...
+    def run(self, jobs: list[Job], options: BatchOptions, on_done: OnDone) -> None: ...
 
 
 class LocalExecutor:
     """Forked worker processes on this machine (`batch._run_jobs`), after `warm_up()` in
     the parent so that every worker inherits the loaded vocabularies and models."""
 
-    def run(self, jobs: list[_Job], options: BatchOptions, on_done: OnDone) -> None:
+    def run(self, jobs: list[Job], options: BatchOptions, on_done: OnDone) -> None:
         from pipeline import batch
 
         batch._warm_up()
@@ -90,7 +90,7 @@ def _dask_task(
     `label` is the input's path as the client knows it (the result's `source` and the file
     named in errors); `source` is the file's bytes or the absolute path to read them from.
     """
-    from pipeline.batch import _process_one
+    from pipeline.batch import process_one
     from pipeline.fileio import path_text
     from pipeline.parse import read_input
     from pipeline.process import process_file
@@ -106,7 +106,7 @@ def _dask_task(
                 raise
         return process_file(path, run_settings, timings, data=data)
 
-    return _process_one(run, Path(label), settings, memory_mb)
+    return process_one(run, Path(label), settings, memory_mb)
 
 
 def _prepare_worker() -> tuple[str, str | None]:
@@ -172,7 +172,7 @@ class DaskExecutor:
                 "install the same version on every worker",
             )
 
-    def run(self, jobs: list[_Job], options: BatchOptions, on_done: OnDone) -> None:
+    def run(self, jobs: list[Job], options: BatchOptions, on_done: OnDone) -> None:
         client = self._connect()
         try:
             self._check_workers(client)
@@ -180,7 +180,7 @@ class DaskExecutor:
         finally:
             client.close()
 
-    def _submit(self, client: Any, job: _Job, options: BatchOptions) -> Any:
+    def _submit(self, client: Any, job: Job, options: BatchOptions) -> Any:
         """Send one document to the cluster: its future (raises `PipelineError` when the
         client cannot read the bytes to send)."""
         from pipeline.parse import read_input
@@ -200,13 +200,13 @@ class DaskExecutor:
             retries=0,
         )
 
-    def _run(self, client: Any, jobs: list[_Job], options: BatchOptions, on_done: OnDone) -> None:
+    def _run(self, client: Any, jobs: list[Job], options: BatchOptions, on_done: OnDone) -> None:
         from distributed import wait
 
-        from pipeline.batch import _limit_record
+        from pipeline.batch import limit_record
 
         pending = list(reversed(jobs))  # popped from the end: input order
-        running: dict[Any, tuple[_Job, float]] = {}
+        running: dict[Any, tuple[Job, float]] = {}
         try:
             while pending or running:
                 capacity = max(1, sum(client.nthreads().values()))
@@ -238,7 +238,7 @@ class DaskExecutor:
                         job,
                         (
                             "error",
-                            _limit_record(job.path, f"it took longer than {options.timeout:g} s"),
+                            limit_record(job.path, f"it took longer than {options.timeout:g} s"),
                         ),
                     )
         finally:
@@ -246,9 +246,9 @@ class DaskExecutor:
                 client.cancel(list(running), force=True)
 
 
-def _message(future: Any, job: _Job, options: BatchOptions) -> tuple[Any, ...]:
+def _message(future: Any, job: Job, options: BatchOptions) -> tuple[Any, ...]:
     """The message of a finished future: the task's own, or a record of why it has none."""
-    from pipeline.batch import _limit_record
+    from pipeline.batch import limit_record
     from pipeline.fileio import path_text
 
     if future.status == "finished":
@@ -260,7 +260,7 @@ def _message(future: Any, job: _Job, options: BatchOptions) -> tuple[Any, ...]:
     if type(exc).__name__ == "KilledWorker":
         return (
             "error",
-            _limit_record(
+            limit_record(
                 job.path,
                 "the Dask workers running it died, most likely at their memory limit",
             ),

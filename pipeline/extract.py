@@ -132,20 +132,22 @@ def describe_feature(name: str) -> str:
 
 
 # A status word followed by nothing, punctuation or a short qualifier: 'Done', 'Completed –
-# letters sent on 14 June', 'Done at the meeting', 'Réalisé (mars 2024)'; not 'Complete the survey'.
-_STATUS_RE = re.compile(
-    r"^\W*([^\W\d_]+)\W*(?:$|[–—:;,.(/-]|\s(?:at|on|in|since|by|en|le|au|depuis|el|desde)\b)"
-)
+# letters sent on 14 June', 'Done at the meeting', 'Réalisé (mars 2024)'; not 'Complete the
+# survey'. The qualifiers are in vocab/extraction_lexicon.json (done_status).
+@lru_cache(maxsize=1)
+def _status_re() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in lexicon().done_qualifiers)
+    return re.compile(rf"^\W*([^\W\d_]+)\W*(?:$|[–—:;,.(/-]|\s(?:{words})\b)")
 
 
-def _row_done(c: Candidate) -> bool:
+def row_done(c: Candidate) -> bool:
     """A work-plan row whose status cell says it is done ('Done', 'Réalisé', 'Finalizada',
     'Completed – letters sent')."""
     done = lexicon().done_status
     for cell in c.row_cells:
         if fold(cell).strip() in done:
             return True
-        match = _STATUS_RE.match(cell)
+        match = _status_re().match(cell)
         if match and len(cell.split()) <= 10 and fold(match.group(1)).strip() in done:
             return True
     return False
@@ -192,7 +194,7 @@ def decide(
         kind: ItemKind | None = best if 1.0 - p[0] >= threshold else None  # type: ignore[assignment]
         if c.rule_kind and p[0] < RULE_VETO:
             kind = c.rule_kind
-        if _ONLY_LINK_RE.match(c.text) or _row_done(c) or _said_done(c.text):
+        if _ONLY_LINK_RE.match(c.text) or row_done(c) or _said_done(c.text):
             kind = None
         key = (c.block.id, text_key(c.text))
         if kind and key in seen:

@@ -113,6 +113,7 @@ class Lexicon:
     determiners: frozenset[str]
     reported: re.Pattern[str]
     done_status: frozenset[str]
+    done_qualifiers: tuple[str, ...]
     done_statement: re.Pattern[str]
     future_action: FutureAction
     # The word classes, then future, past and reporting, one bit each, looked up in one pass.
@@ -160,6 +161,7 @@ def lexicon() -> Lexicon:
         future_words=frozenset(data["future_suffixes"]["words"]),
         determiners=frozenset(data["determiners"]["words"]),
         done_status=frozenset(fold(v).strip() for v in data["done_status"]["values"]),
+        done_qualifiers=tuple(data["done_status"]["qualifiers"]),
         done_statement=re.compile("|".join(data["done_statement"]["patterns"]), re.I),
         reported=re.compile(
             r"\b(?:"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.candidates import sections_to_candidates
-from pipeline.extract import _row_done
+from pipeline.extract import row_done
 from pipeline.features import text_features
 from pipeline.parse import parse_file
 from pipeline.segment import document_to_sections
@@ -130,7 +130,7 @@ def test_rows_an_action_log_marks_done_in_words_give_no_item(tmp_path: Path) -> 
         "| Prepare a costed plan | Secretariat | Open |\n"
         "| Draft the survey | NSO | Complete the pilot first |\n",
     )
-    done = {c.item.text: _row_done(c) for c in cands if c.column == "Action"}
+    done = {c.item.text: row_done(c) for c in cands if c.column == "Action"}
     assert done == {
         "Write to district councils": True,
         "Update the membership list": True,

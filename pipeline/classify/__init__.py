@@ -148,9 +148,9 @@ def _heading(section: Sequence[str]) -> str:
     """The item's own heading as a matching key (numbering and ':' dropped), or ''."""
     if not section:
         return ""
-    from pipeline.classify.rules import _NUMBERING_RE
+    from pipeline.classify.rules import NUMBERING_RE
 
-    return _header_key(_NUMBERING_RE.sub("", section[-1]))
+    return _header_key(NUMBERING_RE.sub("", section[-1]))
 
 
 class _Scored:

@@ -37,7 +37,7 @@ _WORDS = json.loads(
 )
 NAMES: tuple[TaxonomyName, TaxonomyName] = ("themes", "actions")
 
-_NUMBERING_RE = re.compile(r"^\s*(?:[ivxlc]+\.|\d+(?:\.\d+)*\.?|[a-z]\)|[-–•*])\s+", re.I)
+NUMBERING_RE = re.compile(r"^\s*(?:[ivxlc]+\.|\d+(?:\.\d+)*\.?|[a-z]\)|[-–•*])\s+", re.I)
 
 # Irregular forms, and American spellings mapped onto the British ones the stemmer expects.
 _IRREGULAR = dict(_WORDS["irregular_stems"])
@@ -260,7 +260,7 @@ class RuleMatcher:
         """Context evidence from the headers an item sits under (innermost last)."""
         signals = signals or Signals()
         for raw in headers:
-            header = _NUMBERING_RE.sub("", raw).strip().rstrip(":").strip()
+            header = NUMBERING_RE.sub("", raw).strip().rstrip(":").strip()
             if not header:
                 continue
             hits, _ = self._matches(header)
