@@ -166,9 +166,20 @@ class _ActorRuler:
         self.make_doc = nlp.make_doc
         self.phrase_matcher = phrase_matcher
         self.phrases = phrases
-        self.checks = checks
         self.groups = groups
         self.phrase_bit = 1 << len(checks)
+        # The word-list checks as the bits of each word they list (by ORTH or by LOWER),
+        # the regexes one by one.
+        self.by_orth: dict[int, int] = {}
+        self.by_lower: dict[int, int] = {}
+        self.regexes: list[tuple[bool, re.Pattern[str], int]] = []
+        for k, (on_lower, needle) in enumerate(checks):
+            if isinstance(needle, frozenset):
+                table = self.by_lower if on_lower else self.by_orth
+                for key in needle:
+                    table[key] = table.get(key, 0) | 1 << k
+            else:
+                self.regexes.append((on_lower, needle, 1 << k))
         self._word_bits: dict[int, int] = {}
 
     @classmethod
@@ -223,14 +234,13 @@ class _ActorRuler:
     def _bits(self, orth: int) -> int:
         """The checks the word of hash `orth` meets, and whether it anchors a phrase."""
         lexeme = self.vocab[orth]
-        bits = self.phrase_bit if lexeme.lower in self.phrases else 0
-        for k, (on_lower, needle) in enumerate(self.checks):
-            if isinstance(needle, frozenset):
-                hit = (lexeme.lower if on_lower else orth) in needle
-            else:
-                hit = bool(needle.search(lexeme.lower_ if on_lower else lexeme.orth_))
-            if hit:
-                bits |= 1 << k
+        lower = lexeme.lower
+        bits = self.by_orth.get(orth, 0) | self.by_lower.get(lower, 0)
+        if lower in self.phrases:
+            bits |= self.phrase_bit
+        for on_lower, regex, bit in self.regexes:
+            if regex.search(lexeme.lower_ if on_lower else lexeme.orth_):
+                bits |= bit
         if len(self._word_bits) >= 1 << 18:
             self._word_bits.clear()
         self._word_bits[orth] = bits
