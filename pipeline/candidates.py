@@ -35,6 +35,7 @@ _MAX_INLINE_ELEMENT_WORDS = 14
 _MAX_OPENED_WORDS = 20  # elements after "the priorities are ..." may be longer
 _LAST_AND_RE = re.compile(rf"\s(?:{_P['last_conjunctions']})\s*", re.I)
 _LAST_AND_WORD_RE = re.compile(rf"\s(?:{_P['last_conjunctions']})\s+", re.I)
+_LEADING_AND_RE = re.compile(rf"(?:{_P['last_conjunctions']})\s+", re.I)  # "and <last one>"
 # "... undertakes to A, and it commits to B": the infinitive clauses are the commitments.
 _COMMIT_RE = re.compile(_P["commitment_openers"], re.I)
 _COMMIT_SPLIT_RE = re.compile(_P["commitment_splits"], re.I)
@@ -390,7 +391,7 @@ def _opened_list(parts: list[str]) -> tuple[str, list[str]]:
     start = opens[-1] + 1
     elements = [" ".join(words[start:]), *parts[1:]]
     last = elements[-1]
-    lead_and = re.match(rf"(?:{_P['last_conjunctions']})\s+", last, re.I)
+    lead_and = _LEADING_AND_RE.match(last)
     if lead_and:
         elements[-1] = last[lead_and.end() :]
     else:
@@ -416,8 +417,8 @@ def _colonless_list(sentence: str) -> tuple[str, list[str]]:
     cuts = [m for m in _LAST_AND_RE.finditer(last) if _opens_phrase(last[m.end() :])]
     if cuts:
         parts[-1:] = [last[: cuts[-1].start()], last[cuts[-1].end() :]]
-    elif re.match(r"(?:and|et|y)\s", last, re.I):
-        parts[-1] = re.sub(r"^(?:and|et|y)\s+", "", last, flags=re.I)
+    elif lead_and := _LEADING_AND_RE.match(last):
+        parts[-1] = last[lead_and.end() :]
     rest = [p.strip() for p in parts[1:]]
     if len(rest) < 2 or any(
         not (2 <= len(e.split()) <= _MAX_INLINE_ELEMENT_WORDS) or not _opens_phrase(e) for e in rest

@@ -35,10 +35,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePath
 
-from pipeline.evaluate import dice, normalise
+from pipeline.evaluate import normalise
 from pipeline.models import SCHEMA_VERSION, DocumentResult
 
-__all__ = ["FORMAT_RANK", "Groups", "apply_groups", "assign_groups"]
+__all__ = [
+    "FORMAT_RANK",
+    "Groups",
+    "apply_groups",
+    "assign_groups",
+    "item_entry",
+    "match_items",
+]
 
 ITEM_DICE = 0.85
 """Two items are the same item when their normalised tokens reach this Dice (and same kind)."""
@@ -111,26 +118,53 @@ def _sketch(tokens: list[str]) -> list[tuple[int, ...]]:
     return [(band, *mins[band * _ROWS : (band + 1) * _ROWS]) for band in range(_BANDS)]
 
 
-def _match(a: list[_Entry], b: list[_Entry]) -> list[tuple[int, int]]:
+def match_items(a: list[_Entry], b: list[_Entry]) -> list[tuple[int, int]]:
     """One-to-one matches (index in a, index in b) of the same kind, Dice ≥ ITEM_DICE, the
-    best pairs first (ties: document order)."""
+    best pairs first (ties: document order).
+
+    Items with the same tokens in any order (Dice 1, the best possible pair) are paired
+    first, in document order, as the sorted pairs would pair them; the rest are scored
+    through an index of `b` by kind and token, which sums the shared tokens of every pair
+    that shares any (Σ of the smaller counts: the size of the multiset intersection), so
+    pairs with nothing in common cost nothing. Two items without tokens match (Dice 1)."""
+    same: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
+    for j, (_, kind, tokens, _) in enumerate(b):
+        same[(kind, tuple(sorted(tokens)))].append(j)
+    exact: list[tuple[int, int]] = []
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for i, (_, kind, tokens, _) in enumerate(a):
+        waiting = same.get((kind, tuple(sorted(tokens))))
+        if waiting:
+            j = waiting.pop(0)
+            exact.append((i, j))
+            used_a.add(i)
+            used_b.add(j)
+    index: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for j, (_, kind, _, count) in enumerate(b):
+        if j not in used_b:
+            for token, n in count.items():
+                index[kind][token].append((j, n))
     pairs = []
     for i, (_, kind_a, tokens_a, count_a) in enumerate(a):
-        for j, (_, kind_b, tokens_b, count_b) in enumerate(b):
-            if kind_a != kind_b:
-                continue
-            total = len(tokens_a) + len(tokens_b)
-            if total and 2 * min(len(tokens_a), len(tokens_b)) / total < ITEM_DICE:
+        by_token = index.get(kind_a)
+        if i in used_a or not by_token:
+            continue
+        shared: dict[int, int] = defaultdict(int)
+        for token, n in count_a.items():
+            for j, m in by_token.get(token, ()):
+                shared[j] += n if n < m else m
+        length_a = len(tokens_a)
+        for j, common in shared.items():
+            length_b = len(b[j][2])
+            total = length_a + length_b
+            if 2 * min(length_a, length_b) / total < ITEM_DICE:
                 continue  # lengths alone rule it out
-            score = (
-                2 * sum((count_a & count_b).values()) / total if total else dice(tokens_a, tokens_b)
-            )
+            score = 2 * common / total
             if score >= ITEM_DICE:
                 pairs.append((-score, i, j))
     pairs.sort()
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    out = []
+    out = exact
     for _, i, j in pairs:
         if i not in used_a and j not in used_b:
             used_a.add(i)
@@ -139,14 +173,15 @@ def _match(a: list[_Entry], b: list[_Entry]) -> list[tuple[int, int]]:
     return out
 
 
-def _entry(item_id: str, kind: str, tokens: list[str]) -> _Entry:
+def item_entry(item_id: str, kind: str, tokens: list[str]) -> _Entry:
+    """An item as `match_items` compares it: id, kind, normalised tokens and their counts."""
     return (item_id, kind, tokens, Counter(tokens))
 
 
 def _renditions(a: _Doc, b: _Doc) -> bool:
     if not a.items or not b.items:
         return False
-    matched = len(_match(a.items, b.items))
+    matched = len(match_items(a.items, b.items))
     jaccard = matched / (len(a.items) + len(b.items) - matched)
     threshold = SAME_STEM_JACCARD if a.stem == b.stem else DOC_JACCARD
     return jaccard >= threshold
@@ -169,7 +204,7 @@ def assign_groups(results: Iterable[DocumentResult]) -> Groups:
             info.source,
             info.format,
             _stem(info.source),
-            [_entry(item.id, item.kind, normalise(item.text)) for item in result.items],
+            [item_entry(item.id, item.kind, normalise(item.text)) for item in result.items],
         )
     ordered = list(docs.values())
     # Candidate pairs (never all pairs): documents with the same stem, or sharing the
@@ -230,7 +265,7 @@ def _group_items(members: list[_Doc], groups: Groups) -> None:
         # Each cluster is represented by its first (canonical) item; it takes at most one
         # item of each document.
         heads = [c[0] for c in clusters]
-        matched = dict((j, i) for i, j in _match(heads, doc.items))
+        matched = dict((j, i) for i, j in match_items(heads, doc.items))
         for j, item in enumerate(doc.items):
             if j in matched:
                 clusters[matched[j]].append(item)
