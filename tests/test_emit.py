@@ -1,5 +1,6 @@
-"""pipeline/emit.py on a small hand-made result: flat rows, the CSV's formula guard, the
-JSONL rows against their schema, the SQLite and Parquet rows, duplicate item ids."""
+"""pipeline/emit/ on a small hand-made result: flat rows, the CSV's formula guard, the
+JSONL rows against their schema, the SQLite and Parquet rows, duplicate item ids, and the
+registry of writers that drives them."""
 
 from __future__ import annotations
 
@@ -222,3 +223,95 @@ def test_write_outputs_leaves_nothing_behind_on_failure(
     with pytest.raises(RuntimeError):
         emit.write_outputs(out, broken(), [])
     assert list(out.iterdir()) == []
+
+
+# ----------------------------------------------------------------------------- the registry
+
+DEFAULT_FILES = [
+    "items.jsonl",
+    "items.csv",
+    "priorities.sqlite",
+    "items.parquet",
+    "item_labels.parquet",
+    "items.schema.json",
+    "metadata.json",
+]
+
+
+class ToyWriter(emit.Writer):
+    """A format in a few lines: the item ids, one per line, and how many runs."""
+
+    files = ("toy.txt",)
+    fail_at: str | None = None
+
+    def open(self, temps: dict[str, Path]) -> None:
+        super().open(temps)
+        self.fh = temps["toy.txt"].open("w", encoding="utf-8")
+        self.fh.write("half-written\n")  # on disk before the end: must never reach toy.txt
+
+    def add(self, result: DocumentResult, items: list[Item]) -> None:
+        if self.fail_at == "add" and result.document.source == "second.pdf":
+            raise RuntimeError("toy writer failed")
+        self.fh.write("".join(f"{item.id}\n" for item in items))
+
+    def finish(self, runs: list[dict]) -> None:
+        if self.fail_at == "finish":
+            raise RuntimeError("toy writer failed")
+        self.fh.write(f"runs: {len(runs)}\n")
+        self.fh.close()
+
+    def abort(self) -> None:
+        if hasattr(self, "fh"):
+            self.fh.close()
+
+
+def test_the_registry_lists_every_format_in_rename_order() -> None:
+    assert [name for cls in emit.WRITERS for name in cls.files] == DEFAULT_FILES
+    assert all(issubclass(cls, emit.Writer) for cls in emit.WRITERS)
+
+
+def test_a_writer_added_to_the_registry_writes_its_file_atomically(
+    tmp_path: Path, result: DocumentResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    # At each crash point, which final files exist: files appear one rename at a time, in
+    # registry order, and only after every writer has finished.
+    seen: list[list[str]] = []
+    monkeypatch.setattr(
+        emit, "crash_point", lambda: seen.append(sorted(p.name for p in out.glob("[!.]*")))
+    )
+    writers = (*emit.WRITERS, ToyWriter)
+    count = emit.write_outputs(out, iter([result]), [], writers=writers)
+    assert count == 2
+    assert (out / "toy.txt").read_text("utf-8") == "half-written\nitem-1\nitem-2\nruns: 0\n"
+    names = [*DEFAULT_FILES, "toy.txt"]
+    assert seen == [sorted(names[:n]) for n in range(len(names) + 1)]
+    assert sorted(p.name for p in out.iterdir()) == sorted(names)  # no temporary file left
+    # The other formats are unchanged by the extra writer.
+    reference, _ = _write(tmp_path / "reference", [result])
+    for name in ("items.jsonl", "items.csv", "items.schema.json", "metadata.json"):
+        assert (out / name).read_bytes() == (reference / name).read_bytes()
+
+
+@pytest.mark.parametrize("fail_at", ["add", "finish"])
+def test_a_failing_writer_leaves_no_half_written_file_of_any_writer(
+    tmp_path: Path, result: DocumentResult, fail_at: str
+) -> None:
+    out, _ = _write(tmp_path, [result])
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    second = _result([_item(3, "Ratify the convention")], doc_id="c" * 64, source="second.pdf")
+
+    class Failing(ToyWriter):
+        pass
+
+    Failing.fail_at = fail_at
+    with pytest.raises(RuntimeError, match="toy writer failed"):
+        emit.write_outputs(out, iter([result, second]), [], writers=(*emit.WRITERS, Failing))
+    # The previous outputs are all there, unchanged; no toy.txt, no temporary file.
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_two_writers_may_not_own_the_same_file(tmp_path: Path, result: DocumentResult) -> None:
+    with pytest.raises(ValueError, match="same file"):
+        emit.write_outputs(tmp_path, iter([result]), [], writers=(ToyWriter, ToyWriter))
+    assert list(tmp_path.iterdir()) == []

@@ -257,7 +257,7 @@ def test_a_full_database_keeps_the_previous_outputs(
     def full(*args, **kwargs):
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(emit, "_fill", full)
+    monkeypatch.setattr(emit.sqlite, "fill_documents", full)
     with pytest.raises(CannotWriteError) as failed:
         run_batch([src], out, _options())
     assert failed.value.message == f"cannot write {out}: database or disk is full"
