@@ -152,3 +152,10 @@ def test_a_cell_read_whole_by_the_rules_does_not_come_back_glued(tmp_path: Path)
     block = next(c.block.id for c in cands if c.column == "Child labour")
     cell = [c.item.text for c in cands if c.block.id == block]
     assert cell == ["Adopt the national action plan", "Train 80 labour inspectors in all regions"]
+
+
+def test_headings_that_look_ahead_speak_of_next_steps() -> None:
+    from pipeline.features import word_classes
+
+    for heading in ("The way ahead", "Looking ahead", "Camino a seguir", "La voie à suivre"):
+        assert "next" in word_classes(heading), heading
