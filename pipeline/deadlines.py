@@ -101,8 +101,10 @@ class _Vocab:
 
 
 def _norm(phrase: str) -> str:
-    """Lower-case, one space between words, straight apostrophes."""
-    return squash_space(straight_apostrophes(phrase.lower()))
+    """Case folded, one space between words, straight apostrophes. Folded rather than
+    lowered because the patterns match case-insensitively, which equates the long s and the
+    dotless i with 's' and 'i': a matched 'ſummer' must find 'summer' in the tables."""
+    return squash_space(straight_apostrophes(phrase.casefold().replace("ı", "i")))
 
 
 def _alt(phrases: Iterable[str]) -> str:

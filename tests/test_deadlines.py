@@ -175,3 +175,10 @@ def test_text_is_always_a_substring(text: str) -> None:
     if deadline is not None:
         assert deadline.text in text
         assert deadline.text == deadline.text.strip()
+
+
+def test_letters_that_match_case_insensitively_do_not_break_the_lookup() -> None:
+    """A long s matches 's' in a case-insensitive pattern: the season is still found."""
+    found = find_deadline("by summer 2022")
+    odd = find_deadline("by ſummer 2022")
+    assert found is not None and odd is not None and odd.date == found.date
