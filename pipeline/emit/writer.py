@@ -13,9 +13,10 @@ A new format is one module with one `Writer` subclass, added to `pipeline.emit.W
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
 
 from pipeline.models import DocumentResult, Item
 
@@ -50,6 +51,27 @@ class Writer:
     def abort(self) -> None:
         """Something failed: close what is open, quietly (the temporary files are deleted).
         Called whether or not `open` was reached or completed."""
+
+
+class TextFileWriter(Writer):
+    """A writer of one text file written line by line (JSONL, CSV): `finish` makes it
+    durable (flush, fsync, close), `abort` closes it."""
+
+    fh: IO[str] | None = None
+
+    def open_text(self, path: Path, encoding: str = "utf-8", newline: str | None = None) -> IO[str]:
+        self.fh = path.open("w", encoding=encoding, newline=newline)
+        return self.fh
+
+    def finish(self, runs: list[dict[str, Any]]) -> None:
+        assert self.fh is not None
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.fh.close()
+
+    def abort(self) -> None:
+        if self.fh is not None:
+            self.fh.close()
 
 
 def write_json(path: Path, data: Any) -> None:
