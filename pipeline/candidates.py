@@ -34,7 +34,6 @@ _INLINE_SPLIT_RE = re.compile(rf"\s*(?:{_P['inline_list_separators']})\s*", re.I
 _MAX_INLINE_ELEMENT_WORDS = 14
 _MAX_OPENED_WORDS = 20  # elements after "the priorities are ..." may be longer
 _LAST_AND_RE = re.compile(rf"\s(?:{_P['last_conjunctions']})\s*", re.I)
-_LAST_AND_WORD_RE = re.compile(rf"\s(?:{_P['last_conjunctions']})\s+", re.I)
 _LEADING_AND_RE = re.compile(rf"(?:{_P['last_conjunctions']})\s+", re.I)  # "and <last one>"
 # "... undertakes to A, and it commits to B": the infinitive clauses are the commitments.
 _COMMIT_RE = re.compile(_P["commitment_openers"], re.I)
@@ -395,7 +394,9 @@ def _opened_list(parts: list[str]) -> tuple[str, list[str]]:
     if lead_and:
         elements[-1] = last[lead_and.end() :]
     else:
-        cuts = list(_LAST_AND_WORD_RE.finditer(last))
+        # a whole conjunction: it ends at a space or an apostrophe ("ainsi qu'une ..."),
+        # not inside a word
+        cuts = [m for m in _LAST_AND_RE.finditer(last) if m.group(0)[-1] in " '’"]
         if not cuts:
             return "", []
         elements[-1:] = [last[: cuts[-1].start()], last[cuts[-1].end() :]]

@@ -31,6 +31,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
 
+from pipeline.deadlines import iso_date
 from pipeline.models import Block, BlockKind, Document
 
 __all__ = ["DocumentDate", "document_date", "find_dates"]
@@ -138,18 +139,11 @@ def _month(v: _Vocab, word: str | None) -> int | None:
 
 
 def _iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
-    """ISO date, year-month or year; None when the parts are no real date."""
-    try:
-        _date(year, month or 1, day or 1)
-    except ValueError:
-        return None
+    """ISO date, year-month or year; None when the parts are no real date or the year is not
+    one a document could bear."""
     if not 1900 <= year <= _date.today().year + 1:
         return None
-    if month is None:
-        return f"{year:04d}"
-    if day is None:
-        return f"{year:04d}-{month:02d}"
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    return iso_date(year, month, day)
 
 
 def find_dates(text: str) -> list[FoundDate]:

@@ -318,8 +318,9 @@ def _last_day(year: int, month: int) -> str:
     return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
 
 
-def _ymd(year: int, month: int | None = None, day: int | None = None) -> str | None:
-    """ISO year, year-month or date; None when the parts are not a real date."""
+def iso_date(year: int, month: int | None = None, day: int | None = None) -> str | None:
+    """ISO year, year-month or date; None when the parts are not a real date (also used by
+    `pipeline.dates`)."""
     try:
         _date(year, month or 1, day or 1)
     except ValueError:
@@ -375,7 +376,7 @@ def _interpret(
         year = int(end) if len(end) == 4 else int(g["y1"] or "0") // 100 * 100 + int(end)
         if year <= int(g["y1"] or "0"):
             return False, None
-        return True, _ymd(year)
+        return True, iso_date(year)
     if kind == "quarter" or kind == "half":
         index = int(g.get("q") or g.get("h") or 0)
         if g.get("o"):
@@ -388,15 +389,15 @@ def _interpret(
     elif kind == "season":
         month = v.seasons[_norm(g["s"] or "")]
     if kind in _DAY_KINDS:
-        iso = _ymd(year, month, day) or _ymd(year, month)  # '31 February' keeps its month
+        iso = iso_date(year, month, day) or iso_date(year, month)  # '31 February' keeps its month
         return iso is not None, iso
     if mod == "end":
         return True, _last_day(year, month or 12)
     if mod == "mid" and month is not None:
-        return True, _ymd(year, month, 15) if kind in ("my", "month") else _ymd(year, month)
+        return True, iso_date(year, month, 15) if kind in ("my", "month") else iso_date(year, month)
     if mod is not None and month is None:
-        return True, _ymd(year, v.modifier_months[mod])
-    return True, _ymd(year, month)
+        return True, iso_date(year, v.modifier_months[mod])
+    return True, iso_date(year, month)
 
 
 def _date_candidates(v: _Vocab, text: str, ref: int | None) -> list[_Candidate]:

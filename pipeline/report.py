@@ -156,20 +156,6 @@ def _page_key(result: DocumentResult, page: int) -> str:
     return f"{result.document.id[:16]}-{page}"
 
 
-def _source_path(result: DocumentResult, hints: list[str]) -> Path | None:
-    """The document's file when it is still there with the same bytes."""
-    for candidate in (result.document.source, *hints):
-        path = Path(candidate)
-        try:
-            if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == (
-                result.document.id
-            ):
-                return path
-        except OSError:
-            continue
-    return None
-
-
 def _render_pdf_pages(path: Path, pages: set[int]) -> dict[int, tuple[bytes, float, float]]:
     """JPEG bytes and page size in points of each wanted page (missing on any error)."""
     import pypdfium2 as pdfium
@@ -224,13 +210,6 @@ def _page_blocks(path: Path, pages: set[int]) -> dict[int, list[dict[str, Any]]]
 
 def collect_sources(run: Run, wanted: dict[int, set[int]], assets: bool = False) -> Sources:
     """Render or read the pages `wanted` ({result index: pages}) of the run's sources."""
-    hints: dict[str, list[str]] = {}
-    if run.manifest is not None:
-        for record in run.manifest.inputs:
-            if record.sha256:
-                hints.setdefault(record.sha256, []).extend(
-                    p for p in (record.path, record.key) if p
-                )
     sources = Sources()
     images = 0
     done: set[str] = set()
@@ -239,7 +218,7 @@ def collect_sources(run: Run, wanted: dict[int, set[int]], assets: bool = False)
         if not pages or result.document.id in done:
             continue
         done.add(result.document.id)
-        path = _source_path(result, hints.get(result.document.id, []))
+        path = run.source_path(result)
         if path is None:
             sources.notes[index] = (
                 f"{result.document.source} is not where it was processed (or has changed): "

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -181,6 +182,25 @@ class Run:
     dir: Path
     manifest: Manifest | None
     results: list[tuple[str, DocumentResult]] = field(default_factory=list)
+
+    def source_path(self, result: DocumentResult) -> Path | None:
+        """The file `result` was made from, when it is still there with the same bytes: the
+        path the result names, else the paths the manifest recorded for the same content."""
+        hints: list[str] = []
+        if self.manifest is not None:
+            for record in self.manifest.inputs:
+                if record.sha256 == result.document.id:
+                    hints.extend(p for p in (record.path, record.key) if p)
+        for candidate in (result.document.source, *hints):
+            path = Path(candidate)
+            try:
+                if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == (
+                    result.document.id
+                ):
+                    return path
+            except OSError:
+                continue
+        return None
 
 
 def load_run(run_dir: str | Path) -> Run:

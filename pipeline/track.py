@@ -38,12 +38,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import PipelineError
 from pipeline.evaluate import dice, normalise
 from pipeline.fileio import write_text_atomic
-from pipeline.models import DocumentResult
+from pipeline.models import DocumentResult, Item
+
+if TYPE_CHECKING:
+    from pipeline.runs import Run
 
 # Chosen on corpus/links.json (`pipeline evaluate --links corpus/links.json`): the middle of
 # the widest range of thresholds with the best pairwise F1 (see README).
@@ -109,6 +112,19 @@ class TrackItem:
     themes: frozenset[str] = frozenset()
     actions: frozenset[str] = frozenset()
     group: int = 0
+
+    @classmethod
+    def of(cls, item: Item, group: int) -> TrackItem:
+        """An extracted (or gold, classified) item of document group `group`."""
+        return cls(
+            item.id,
+            item.kind,
+            item.text,
+            item.country,
+            frozenset(item.themes),
+            frozenset(item.actions),
+            group,
+        )
 
 
 @dataclass
@@ -348,21 +364,17 @@ def group_results(results: list[DocumentResult]) -> list[list[DocumentResult]]:
     return groups
 
 
-def _source_document(result: DocumentResult, hints: Sequence[str] = ()) -> Any:
+def _source_document(run: Run, result: DocumentResult) -> Any:
     """The parsed source of a result when its file is still there with the same bytes."""
     from pipeline.parse import parse_file
 
-    for candidate in (result.document.source, *hints):
-        path = Path(candidate)
-        if not path.is_file():
-            continue
-        try:
-            if hashlib.sha256(path.read_bytes()).hexdigest() != result.document.id:
-                continue
-            return parse_file(path)
-        except (OSError, PipelineError):
-            continue
-    return None
+    path = run.source_path(result)
+    if path is None:
+        return None
+    try:
+        return parse_file(path)
+    except (OSError, PipelineError):
+        return None
 
 
 def _passages(doc: Any, result: DocumentResult) -> list[Passage]:
@@ -402,13 +414,6 @@ def load_groups(run_dir: str | Path, read_sources: bool = True) -> list[DocGroup
     from pipeline.runs import load_run
 
     run = load_run(run_dir)
-    hints: dict[str, list[str]] = {}
-    if run.manifest is not None:
-        for record in run.manifest.inputs:
-            if record.sha256:
-                hints.setdefault(record.sha256, []).extend(
-                    p for p in (record.path, record.key) if p
-                )
     results = [r for _, r in run.results]
     groups: list[DocGroup] = []
     for index, members in enumerate(group_results(results)):
@@ -426,7 +431,7 @@ def load_groups(run_dir: str | Path, read_sources: bool = True) -> list[DocGroup
         doc = None
         if read_sources:
             for candidate in [main, *[m for m in members if m is not main]]:
-                doc = _source_document(candidate, hints.get(candidate.document.id, ()))
+                doc = _source_document(run, candidate)
                 if doc is not None:
                     break
         if doc is not None and group.date is None:
@@ -437,17 +442,7 @@ def load_groups(run_dir: str | Path, read_sources: bool = True) -> list[DocGroup
             if state is not None:
                 group.passages.append(Passage(item.text, state, item.country, index))
                 continue
-            group.items.append(
-                TrackItem(
-                    item.id,
-                    item.kind,
-                    item.text,
-                    item.country,
-                    frozenset(item.themes),
-                    frozenset(item.actions),
-                    index,
-                )
-            )
+            group.items.append(TrackItem.of(item, index))
         if doc is not None:
             for passage in _passages(doc, main):
                 passage.group = index
@@ -862,17 +857,7 @@ def _gold_groups(
         ]
         group = DocGroup(index, doc, gold["source"], date, None)
         for item in classify_items(records):
-            group.items.append(
-                TrackItem(
-                    item.id,
-                    item.kind,
-                    item.text,
-                    item.country,
-                    frozenset(item.themes),
-                    frozenset(item.actions),
-                    index,
-                )
-            )
+            group.items.append(TrackItem.of(item, index))
         groups.append(group)
     return groups, items
 
