@@ -86,6 +86,35 @@ def test_plain_text_flattened_bullets_and_headings(tmp_path: Path) -> None:
     ]
 
 
+def test_plain_text_numbered_section_headings_are_headings(tmp_path: Path) -> None:
+    """Minutes in plain text number their sections; a numbered line standing alone between
+    blank lines, followed by prose, is a heading, while an agenda's or a spaced list's numbered
+    lines stay list items."""
+    path = tmp_path / "minutes.txt"
+    path.write_text(
+        "Agenda\n\n1. Opening\n2. Action points\n\n"
+        "1. Opening\n\nThe chair opened the meeting.\n\n"
+        "2. Action points\n\nThe group agreed on the following:\n\n"
+        "1. Draft the work plan\n\n2. Map the partners\n\n3. Hire a consultant\n\n"
+        "The meeting closed at noon.\n",
+        "utf-8",
+    )
+    blocks = [(b.kind.value, b.text) for b in parse_file(path).blocks]
+    assert blocks == [
+        ("heading", "Agenda"),
+        ("list_item", "Opening"),
+        ("list_item", "Action points"),
+        ("heading", "Opening"),
+        ("paragraph", "The chair opened the meeting."),
+        ("heading", "Action points"),
+        ("paragraph", "The group agreed on the following:"),
+        ("list_item", "Draft the work plan"),
+        ("list_item", "Map the partners"),
+        ("list_item", "Hire a consultant"),
+        ("paragraph", "The meeting closed at noon."),
+    ]
+
+
 @needs_seeds
 def test_seed_markdown_deck_and_report() -> None:
     deck = parse_file(SEEDS / "deck.md")

@@ -297,6 +297,9 @@ def text_blocks(lines: list[str], page: int, make: _Maker | None = None) -> list
                     heading = re.sub(r"\(\s*(.*?)\s*\)", r"(\1)", tail.group(1).strip())
                     blocks.append(make.block(kind=BlockKind.heading, text=heading, page=page))
             continue
+        if marker and _numbered_heading(lines, i, marker, rest, next_text[i]):
+            blocks.append(make.block(kind=BlockKind.heading, text=rest, page=page))
+            continue
         if marker:
             blocks.append(
                 make.block(kind=BlockKind.list_item, text=rest, page=page, marker=marker, level=0)
@@ -313,6 +316,33 @@ def text_blocks(lines: list[str], page: int, make: _Maker | None = None) -> list
         kind = BlockKind.heading if _looks_like_heading(line) and next_line else BlockKind.paragraph
         blocks.append(make.block(kind=kind, text=line, page=page))
     return blocks
+
+
+def _marker_number(marker: str | None) -> int | None:
+    """The leading integer of a list number ('3.' -> 3, '2.1' -> 2, '4)' -> 4); None else."""
+    digits = re.match(r"\d+", marker or "")
+    return int(digits.group()) if digits else None
+
+
+def _numbered_heading(lines: list[str], i: int, marker: str, rest: str, following: str) -> bool:
+    """A numbered line that stands alone is a section heading, not a one-item list.
+
+    Plain-text reports and minutes number their sections ('2. Review of action points'):
+    such a line is heading-shaped, has blank lines on both sides, is followed by text that is
+    not another numbered or bulleted line, and does not continue a numbered list just above
+    (whose items may be spaced by blank lines too)."""
+    number = _marker_number(marker)
+    if number is None or not _looks_like_heading(rest):
+        return False
+    if i + 1 >= len(lines) or lines[i + 1].strip() or (i > 0 and lines[i - 1].strip()):
+        return False
+    if not following.strip() or split_marker(clean_space(following))[0]:
+        return False
+    for j in range(i - 1, -1, -1):  # the previous non-blank line
+        if lines[j].strip():
+            before = split_marker(clean_space(lines[j]))[0]
+            return _marker_number(before) != number - 1
+    return True
 
 
 def _flattened_numbers(text: str, page: int, make: _Maker) -> list[Block]:
