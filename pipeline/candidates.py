@@ -301,12 +301,21 @@ def split_glued_actions(text: str) -> list[str]:
             and word[:1].isupper()
             and prev[-1:].isalnum()
             and (prev[:1].islower() or prev[-1:].isdigit())
+            and not _dangles(prev)
             and opens_with_action(word)
             and len(words) - n >= 3
         ):
             out.append([])
         out[-1].append(word)
     return [" ".join(w) for w in out if w]
+
+
+def _dangles(word: str) -> bool:
+    """A determiner, preposition or conjunction: no phrase ends on it, so the capitalised
+    word after it continues the phrase ('for a Monitoring Group') and starts no new action."""
+    lex = lexicon()
+    low = word.lower()
+    return low in lex.determiners or low in lex.function_words
 
 
 def _row_cells(rows: dict[tuple[str, int], list[Block]], cell: Block) -> list[str]:
@@ -379,6 +388,13 @@ def _opens_phrase(text: str) -> bool:
     return first in lexicon().determiners
 
 
+def _same_opening(first: str, second: str) -> bool:
+    """Two phrases joined by 'and' alone are two elements when the second opens a phrase of
+    its own: a determiner, or the first one's opening word ('to regulate ... and to train')."""
+    opening = _OPENING_RE.match(second.lstrip()).group().lower()  # type: ignore[union-attr]
+    return _opens_phrase(second) or opening == first.split()[0].lower()
+
+
 def _opened_list(parts: list[str]) -> tuple[str, list[str]]:
     """'... priorities are A, B and C' / '... listed its priorities as A; B; and C': the list
     starts after the last list opener of the first part; the last element is cut at the
@@ -403,6 +419,8 @@ def _opened_list(parts: list[str]) -> tuple[str, list[str]]:
     elements = [e.strip() for e in elements if e.strip()]
     if len(elements) < 2 or any(not (2 <= len(e.split()) <= _MAX_OPENED_WORDS) for e in elements):
         return "", []
+    if len(parts) == 1 and not _same_opening(elements[0], elements[1]):
+        return "", []  # "a system for the cotton and textile value chain": one phrase
     return " ".join(words[:start]), elements
 
 

@@ -111,6 +111,7 @@ class Lexicon:
     future_suffixes: tuple[str, ...]
     future_words: frozenset[str]
     determiners: frozenset[str]
+    function_words: frozenset[str]  # prepositions and conjunctions
     reported: re.Pattern[str]
     done_status: frozenset[str]
     done_qualifiers: tuple[str, ...]
@@ -160,6 +161,7 @@ def lexicon() -> Lexicon:
         future_suffixes=tuple(data["future_suffixes"]["fr"] + data["future_suffixes"]["es"]),
         future_words=frozenset(data["future_suffixes"]["words"]),
         determiners=frozenset(data["determiners"]["words"]),
+        function_words=frozenset(data["function_words"]["words"]),
         done_status=frozenset(fold(v).strip() for v in data["done_status"]["values"]),
         done_qualifiers=tuple(data["done_status"]["qualifiers"]),
         done_statement=re.compile("|".join(data["done_statement"]["patterns"]), re.I),

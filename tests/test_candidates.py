@@ -54,6 +54,41 @@ def test_inline_lists_and_commitments_become_one_candidate_per_action(tmp_path: 
     assert inline.lead_in == "The plan covers:" and inline.group_size == 3
 
 
+def test_two_phrases_joined_by_and_alone_split_only_when_each_opens_a_phrase(
+    tmp_path: Path,
+) -> None:
+    _, cands = _candidates(
+        tmp_path,
+        "note.txt",
+        "Summary\n\n"
+        "For the sector the main priority is the creation of a traceability system for the "
+        "cotton and textile value chain.\n\n"
+        "For the coming year its priorities are the adoption of the decree on hazardous work "
+        "and the training of labour inspectors.\n",
+    )
+    texts = [c.item.text for c in cands]
+    assert not any(t.endswith("for the cotton") for t in texts)
+    inline = [c.item.text for c in cands if c.unit == "inline"]
+    assert inline == [
+        "the adoption of the decree on hazardous work",
+        "the training of labour inspectors",
+    ]
+
+
+def test_glued_cell_paragraphs_split_at_an_action_verb_but_not_after_a_function_word() -> None:
+    from pipeline.candidates import split_glued_actions
+
+    assert split_glued_actions("Adopt the national plan Train 80 inspectors in the north") == [
+        "Adopt the national plan",
+        "Train 80 inspectors in the north",
+    ]
+    whole = "Propose terms of reference for a Monitoring Working Group"
+    assert split_glued_actions(whole) == [whole]
+    assert split_glued_actions("Elaborar los términos de referencia de la Evaluación final") == [
+        "Elaborar los términos de referencia de la Evaluación final"
+    ]
+
+
 def test_context_of_list_items_and_table_cells(tmp_path: Path) -> None:
     _, cands = _candidates(
         tmp_path,

@@ -182,6 +182,32 @@ def test_two_columns_are_read_one_after_the_other() -> None:
     assert blocks[0].kind == BlockKind.title  # a landscape page with few lines is a slide
 
 
+def test_sentence_cut_by_a_page_break_is_one_paragraph() -> None:
+    """A paragraph that runs over the page break (no sentence mark at the bottom of page 1, a
+    small letter at the top of page 2) is one block, at the page where it starts; a new
+    sentence or a capitalised paragraph after a break stays apart."""
+    first = [
+        text_chars("The committee said its priorities are the plan and", 50, 700, 10),
+        text_chars("a new budget for the labour inspectorate in the", 50, 712, 10),
+    ]
+    second = [
+        text_chars("southern provinces, as agreed.", 50, 60, 10),
+        text_chars("Members took note.", 50, 90, 10),
+    ]
+    blocks = blocks_of(page(1, first), page(2, second))
+    assert [(b.page, b.text) for b in blocks] == [
+        (
+            1,
+            "The committee said its priorities are the plan and a new budget for the labour "
+            "inspectorate in the southern provinces, as agreed.",
+        ),
+        (2, "Members took note."),
+    ]
+    ended = [text_chars("The plan was adopted in May.", 50, 700, 10)]
+    blocks = blocks_of(page(1, ended), page(2, [text_chars("then nothing", 50, 60, 10)]))
+    assert [b.text for b in blocks] == ["The plan was adopted in May.", "then nothing"]
+
+
 def test_running_headers_footers_and_page_numbers_are_removed() -> None:
     records = []
     for n in (1, 2, 3):

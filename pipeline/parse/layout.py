@@ -1259,6 +1259,41 @@ def _to_block(d: _Draft, page: PageLayout, heading_levels: dict[float, int]) -> 
     )
 
 
+def _breaks_off(prev: _Draft, nxt: _Draft, new_page: bool) -> bool:
+    """`nxt` goes on with `prev`'s sentence after a page or column break: `prev` ends with no
+    sentence or clause mark, `nxt` opens in small letters at the same size, and `nxt` starts
+    on a new page or higher than `prev` ends (the top of the next column)."""
+    tail, head = prev.text.rstrip(), nxt.text.lstrip()
+    return (
+        prev.kind in (BlockKind.paragraph, BlockKind.list_item)
+        and nxt.kind == BlockKind.paragraph
+        and bool(tail)
+        and tail[-1] not in '.!?:;…)»”"'
+        and head[:1].islower()
+        and abs(prev.size - nxt.size) < 0.5
+        and (new_page or nxt.top < prev.top)
+    )
+
+
+def _join_broken_paragraphs(per_page: list[tuple[PageLayout, list[_Draft]]]) -> None:
+    """Rejoin a paragraph or list item that a page or column break cut in two, so the sentence
+    is one block (kept at the page where it starts). Table cells are skipped over."""
+    last: _Draft | None = None
+    last_page = 0
+    for page, drafts in per_page:
+        kept: list[_Draft] = []
+        for d in drafts:
+            if d.kind == BlockKind.table_cell:
+                kept.append(d)
+                continue
+            if last is not None and _breaks_off(last, d, page.number != last_page):
+                last.text = _join(last.text, d.text)
+                continue
+            kept.append(d)
+            last, last_page = d, page.number
+        drafts[:] = kept
+
+
 def layouts_to_blocks(pages: list[PageLayout]) -> tuple[list[Block], str | None]:
     """Blocks of all pages in reading order, and the first page's largest text.
 
@@ -1275,6 +1310,8 @@ def layouts_to_blocks(pages: list[PageLayout]) -> tuple[list[Block], str | None]
         if deck:
             _pick_title(drafts, page)
         per_page.append((page, drafts))
+    if not deck:
+        _join_broken_paragraphs(per_page)
     sizes = sorted({d.size for _, ds in per_page for d in ds if d.kind == BlockKind.heading})
     heading_levels = {size: i + 1 for i, size in enumerate(reversed(sizes))}
     blocks = [_to_block(d, page, heading_levels) for page, ds in per_page for d in ds]
