@@ -340,6 +340,28 @@ def test_bold_and_font_size_ratio(tmp_path: Path) -> None:
     assert doc.blocks[1].font_size_ratio == 1.0
 
 
+def test_a_short_bold_line_is_a_sub_heading_but_a_bold_label_or_sentence_is_not(
+    tmp_path: Path,
+) -> None:
+    """As the PDF reader does: a short bold paragraph with no sentence end heads what follows
+    (below every styled heading); a bold 'Label:' stays the label line the candidates read,
+    and a bold sentence stays a paragraph."""
+    document = docx.Document()
+    document.add_heading("What comes next", level=1)
+    document.add_paragraph().add_run("Immediate next steps").bold = True
+    document.add_paragraph("Convene the steering committee by June.")
+    document.add_paragraph().add_run("Later in 2025:").bold = True
+    document.add_paragraph().add_run("The plan was adopted in May.").bold = True
+    blocks = parse_file(_save(document, tmp_path)).blocks
+    assert [(b.kind, b.heading_level) for b in blocks] == [
+        (BlockKind.heading, 1),
+        (BlockKind.heading, 6),
+        (BlockKind.paragraph, None),
+        (BlockKind.paragraph, None),
+        (BlockKind.paragraph, None),
+    ]
+
+
 def test_headers_footers_and_footnote_references_are_not_text(tmp_path: Path) -> None:
     document = docx.Document()
     section = document.sections[0]

@@ -136,6 +136,27 @@ def _open(path: Path, data: bytes) -> Any:
         ) from None
 
 
+# A short bold line is read as a heading below every styled one, as the PDF reader reads it.
+_BOLD_HEADING_LEVEL = 6
+_BOLD_HEADING_MAX_WORDS = 12
+
+
+def _bold_heading(para: _Para) -> bool:
+    """A paragraph set in bold, short and with no sentence end ('Immediate next steps') heads
+    what follows: a sub-heading typed by hand rather than styled. A bold label ending in ':'
+    stays a paragraph, the label line the candidates read (as in Markdown and plain text)."""
+    text = para.text.rstrip()
+    return (
+        para.kind == BlockKind.paragraph
+        and para.bold
+        and para.marker is None
+        and len(text) <= 120
+        and len(text.split()) <= _BOLD_HEADING_MAX_WORDS
+        and not text.endswith((".", "!", ";", ",", ":"))
+        and (text[:1].isupper() or text[:1].isdigit())
+    )
+
+
 def paras_to_blocks(paras: list[_Para]) -> list[Block]:
     """Blocks with font sizes relative to the document's most common body size."""
     sizes: Counter[float] = Counter()
@@ -510,6 +531,8 @@ class _BodyReader:
             para.page = page
             para.bold = bool(bolds) and all(bolds)
             para.sizes = sizes
+            if _bold_heading(para):
+                para.kind, para.heading_level = BlockKind.heading, _BOLD_HEADING_LEVEL
             self.paras.append(para)
         for box in boxes:
             self.read(box, cell)
