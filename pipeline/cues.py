@@ -188,6 +188,17 @@ def line_cue(text: str) -> Cue | None:
     return _lead_in(text)
 
 
+def is_bare_label(text: str) -> bool:
+    """The line is a cue label and nothing more ('Priorities for action', 'Next steps:'): it
+    names what follows and is never an item itself."""
+    cue = line_cue(text)
+    return (
+        cue is not None
+        and cue.shape == "label"
+        and len(cue.phrase.split()) == len(_label_core(without_links(text)).split())
+    )
+
+
 def lead_in_cue(text: str) -> Cue | None:
     return _lead_in(without_links(text))
 

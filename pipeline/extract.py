@@ -23,6 +23,7 @@ from importlib import resources
 import numpy as np
 
 from pipeline.candidates import Candidate, sections_to_candidates
+from pipeline.cues import is_bare_label
 from pipeline.extract_model import CLASSES, ExtractionModel, load_model
 from pipeline.features import candidate_features
 from pipeline.itemtext import attach_deadlines_and_actors, text_key
@@ -194,7 +195,12 @@ def decide(
         kind: ItemKind | None = best if 1.0 - p[0] >= threshold else None  # type: ignore[assignment]
         if c.rule_kind and p[0] < RULE_VETO:
             kind = c.rule_kind
-        if _ONLY_LINK_RE.match(c.text) or row_done(c) or _said_done(c.text):
+        if (
+            _ONLY_LINK_RE.match(c.text)
+            or row_done(c)
+            or _said_done(c.text)
+            or is_bare_label(c.text)  # "Priorities for action" names a list, is not in it
+        ):
             kind = None
         key = (c.block.id, text_key(c.text))
         if kind and key in seen:
