@@ -22,7 +22,7 @@ from pipeline.itemtext import (
     split_sentences,
     text_key,
 )
-from pipeline.lexicon import lexicon, search_ignoring_case, text_patterns
+from pipeline.lexicon import fold, lexicon, search_ignoring_case, text_patterns
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Section
 from pipeline.rules_extract import rule_drafts
 
@@ -41,6 +41,8 @@ _COMMIT_SPLIT_RE = re.compile(_P["commitment_splits"], re.I)
 _OPENING_RE = re.compile(r"[^\s'’]*")  # the first word, up to a space or an apostrophe
 _COMMA_RE = re.compile(r"[,;]\s+")
 _LIST_OPENERS = frozenset(_P["list_openers"].lower().split("|"))
+# Word classes of a title that say what kind of document it is (not what it is about).
+_GENRE_CLASSES = frozenset({"preparatory"})
 _MAIL_HEADER_RE = re.compile(rf"\b({_P['mail_header_words']})\s*:")
 
 
@@ -118,6 +120,13 @@ def document_flags(doc: Document) -> list[str]:
         flags.append("mail_headers")
     if not any(b.kind == BlockKind.list_item for b in doc.blocks):
         flags.append("no_lists")
+    # What the title says the document is: a concept note or an agenda announces, minutes
+    # and reports record; the word classes of the title are the document's genre.
+    title = doc.title or (headings[0] if headings else "")
+    if title:
+        lex = lexicon()
+        names = lex.class_names(lex.scan(fold(title)))
+        flags.extend(f"title:{name}" for name in names if name in _GENRE_CLASSES)
     return flags
 
 

@@ -376,3 +376,22 @@ def test_a_memo_that_names_only_its_own_country_is_that_countrys(tmp_path: Path)
     )
     mention = document_country(parse_file(path))
     assert mention is not None and mention.code == "BEN"
+
+
+def test_a_title_that_names_a_concept_note_or_terms_of_reference_flags_the_document(
+    tmp_path: Path,
+) -> None:
+    """A concept note, terms of reference or invitation announces work; its objectives and
+    tasks are not priorities. Only that genre comes from the title: a title naming a workshop
+    or a meeting says nothing about whether its report holds items."""
+    from pipeline.candidates import document_flags
+
+    for name, title, flagged in [
+        ("cn.md", "Termes de référence", True),
+        ("cn2.md", "Concept Note: webinar on fair recruitment", True),
+        ("rep.md", "Report of the National Validation Workshop", False),
+        ("inf.md", "Informe del Taller Nacional", False),
+    ]:
+        path = tmp_path / name
+        path.write_text(f"# {title}\n\nSome text.\n\n- one\n", "utf-8")
+        assert ("title:preparatory" in document_flags(parse_file(path))) is flagged, title
