@@ -28,6 +28,12 @@ _NUMBER_RE = re.compile(r"^\s*((?:\d+\.)*\d+)\.?\s")
 
 TOP_LEVEL = 0
 _NATIONAL_RE = re.compile(rf"\b({text_patterns()['national']})\b", re.I)
+# A form's field naming the country: "Country | Kenya", "Pays : Tunisie".
+_COUNTRY_FIELD_RE = re.compile(rf"^\W*(?:{text_patterns()['country_field']})\W*$", re.I)
+_COUNTRY_LINE_RE = re.compile(
+    rf"^\W*(?:{text_patterns()['country_field']})\s*:\s*(?P<value>.{{2,60}})$", re.I
+)
+_FORM_FIELDS_SEEN = 80  # a form names its country among its first blocks
 
 
 def _heading_rank(block: Block) -> int:
@@ -131,6 +137,9 @@ def document_country(doc: Document) -> CountryMention | None:
         mention = single_country(first)
         if mention:
             return mention
+    field = _country_field(doc.blocks[:_FORM_FIELDS_SEEN])
+    if field:
+        return field
     national = bool(first and _NATIONAL_RE.search(first))
     for block in doc.blocks[1:4]:
         if len(block.text.split()) <= 12:
@@ -150,6 +159,26 @@ def document_country(doc: Document) -> CountryMention | None:
     total = sum(counts.values())
     dominant = (top >= 4 and top >= 0.75 * total) or (top >= 3 and top == total)
     return first_seen[code] if dominant else None
+
+
+def _country_field(blocks: list[Block]) -> CountryMention | None:
+    """The country a form's field gives: a table row 'Country | Kenya' (the value in the
+    next cell of the row) or a line 'Pays : Tunisie'; questionnaires and pledge forms state
+    it there rather than in their title."""
+    cells = {(b.table.table_id, b.table.row, b.table.col): b for b in blocks if b.table}
+    for block in blocks:
+        if block.table is not None:
+            if not _COUNTRY_FIELD_RE.match(block.text):
+                continue  # (a form's first row is read as a header row: it still counts)
+            ref = block.table
+            value = cells.get((ref.table_id, ref.row, ref.col + 1))
+            mention = single_country(value.text) if value is not None else None
+        else:
+            line = _COUNTRY_LINE_RE.match(block.text)
+            mention = single_country(line.group("value")) if line else None
+        if mention:
+            return mention
+    return None
 
 
 def _continues_numbering(parent: Section, text: str) -> bool:

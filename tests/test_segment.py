@@ -174,6 +174,25 @@ def test_document_country_from_dominance() -> None:
     assert document_country(doc(2, 0)) is None  # too few
 
 
+def test_document_country_from_a_form_field(tmp_path) -> None:
+    """Questionnaires and pledge forms name their country in a field: a 'Country | X' table
+    row (even when it is the first row, read as a header) or a 'Pays : X' line; a field that
+    names two countries gives none."""
+    from pipeline.parse import parse_file
+
+    cases = {
+        "| Pays | Tunisie |\n|---|---|\n| Institution | Ministère |\n": "TUN",
+        "| | |\n|---|---|\n| Institution | Ministry |\n| Country | Ghana |\n": "GHA",
+        "País: Bolivia\n\nInstitución: Ministerio de Trabajo\n": "BOL",
+        "| Country | Ghana and Togo |\n|---|---|\n| Institution | Ministry |\n": None,
+    }
+    for n, (body, code) in enumerate(cases.items()):
+        path = tmp_path / f"form{n}.md"
+        path.write_text(f"# Self-assessment questionnaire\n\n{body}\n{FILLER}\n", "utf-8")
+        found = document_country(parse_file(path))
+        assert (found.code if found else None) == code, body
+
+
 def test_title_with_two_countries_gives_none() -> None:
     assert document_country(_doc((P, FILLER), title="Nepal and Uganda exchange")) is None
 
