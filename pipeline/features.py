@@ -23,6 +23,7 @@ from pipeline.itemtext import (
     heading_cue_of,
     line_cue_of,
     opens_with_action,
+    opens_with_description,
 )
 from pipeline.lexicon import FutureAction, Lexicon, fold, lexicon, text_patterns
 
@@ -160,7 +161,9 @@ def _text_features(text: str) -> tuple[str, ...]:
         caps = sum(1 for w in alpha if w[:1].isupper())
         if caps >= max(1, len(alpha) - 1):
             f["label_shape"] = 1.0  # "Funding", "Pillar B — Prevention", "Axe 1 — Protection"
-    if opens_with_action(text):
+    if opens_with_description(text):
+        f["opens_description"] = 1.0  # "Provides support ...": what someone does already
+    elif opens_with_action(text):
         f["opens_verb"] = 1.0
     if _opens_nominal(text, lex):
         f["opens_nominal"] = 1.0

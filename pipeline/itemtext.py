@@ -84,6 +84,25 @@ def _is_action_verb(word: str) -> bool:
     return word in verbs or word.rstrip("s") in verbs or word.removesuffix("ing") in verbs
 
 
+def opens_with_description(text: str) -> bool:
+    """True when the text opens with an action verb in the present of a description ('Provides
+    support to ...', 'Creates space for ...'): what an organisation or tool does, not an
+    action to take ('Provide support to ...')."""
+    return _is_descriptive_verb(_first_word(text))
+
+
+@lru_cache(maxsize=_CACHE)
+def _is_descriptive_verb(word: str) -> bool:
+    verbs = action_verbs()
+    if len(word) < 4 or word in verbs:
+        return False
+    # provides, creates, reaches. (French and Spanish presents are left out: 'Lutte',
+    # 'Réforme', 'Mejora', 'Reforma' are as often the nouns that open a priority.)
+    return word.endswith("s") and (
+        word[:-1] in verbs or (word.endswith("es") and word[:-2] in verbs)
+    )
+
+
 def looks_like_action(text: str) -> bool:
     """A paragraph that reads as an action or objective rather than narrative."""
     if opens_with_action(text):

@@ -159,3 +159,17 @@ def test_headings_that_look_ahead_speak_of_next_steps() -> None:
 
     for heading in ("The way ahead", "Looking ahead", "Camino a seguir", "La voie à suivre"):
         assert "next" in word_classes(heading), heading
+
+
+def test_a_description_of_what_an_organisation_does_is_not_an_action_verb() -> None:
+    """'Provides support to ...' describes a platform or partner; 'Provide support to ...' is
+    an action. Only the second opens with an action verb; a French or Spanish noun that looks
+    like a present ('Lutte contre ...', 'Reforma de ...') is not read as a description."""
+    for text in ("Provides concrete solutions for buyers", "creates space for business networks"):
+        features = text_features(text)
+        assert "opens_description" in features and "opens_verb" not in features, text
+    for text in ("Provide concrete solutions for buyers", "Train 200 labour inspectors"):
+        features = text_features(text)
+        assert "opens_verb" in features and "opens_description" not in features, text
+    for text in ("Lutte contre la traite des personnes", "Reforma de la ley de trata"):
+        assert "opens_description" not in text_features(text), text
