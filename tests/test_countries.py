@@ -90,3 +90,30 @@ def test_is_capital() -> None:
     assert is_capital("kathmandu")
     assert not is_capital("Nepal")
     assert not is_capital("Geneva meeting")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Réponses de la République tunisienne", "TUN"),
+        ("Secretaría del Trabajo de los Estados Unidos Mexicanos", "MEX"),
+        ("Gouvernement de la République-Unie de Tanzanie", "TZA"),
+        ("REPUBLIQUE DE L’EQUATEUR", "ECU"),
+        ("Ministerio de Trabajo de la República Federativa del Brasil", "BRA"),
+    ],
+)
+def test_formal_names_of_letters_and_declarations(text: str, code: str) -> None:
+    found = single_country(text)
+    assert found is not None and found.code == code
+
+
+def test_the_generated_names_hold_every_hand_kept_formal_name() -> None:
+    """tools/make_country_names.py merges countries_official_fr_es.json into the generated
+    file; regenerating must not lose them."""
+    import json
+    from importlib import resources
+
+    vocab = resources.files("pipeline.vocab")
+    official = json.loads(vocab.joinpath("countries_official_fr_es.json").read_text("utf-8"))
+    names = json.loads(vocab.joinpath("countries_fr_es.json").read_text("utf-8"))["names"]
+    assert official["names"] and all(names.get(k) == v for k, v in official["names"].items())
