@@ -88,6 +88,16 @@ _FORMS = {
     "section_stop": "its section holds no items (lessons, results …)",
     "bold": "is bold",
     "all_caps": "is in capitals",
+    "bias_len": "its length in words",
+    "opens_description": "opens with a verb that describes ('Provides …')",
+    "numbered": "is numbered",
+    "bulleted": "is bulleted",
+    "mostly_digits": "is mostly figures",
+    "has_year": "names a year",
+    "has_country": "its section names a country",
+    "quoted": "is quoted",
+    "h_question": "its heading is a question",
+    "lead_colon": "its lead-in ends with a colon",
 }
 
 
@@ -103,7 +113,10 @@ class Decision:
 
 
 def describe_feature(name: str) -> str:
-    """A feature name in words: 'lead:next' -> 'lead-in speaks of next steps or follow-up'."""
+    """A feature name in words: 'lead:next' -> 'lead-in speaks of next steps or follow-up';
+    '!name' (a feature the candidate lacks) -> 'not so: ...'."""
+    if name.startswith("!"):
+        return f"not so: {describe_feature(name[1:])}"
     if name.startswith("rule="):
         role, _, unit = name.split("=", 1)[1].partition("&unit=")
         said = "cue rules: " + ("not an item" if role == "none" else role.replace("_", " "))
@@ -177,7 +190,7 @@ def decide(
             Decision(c, c.rule_kind, {}, f, [f"cue rules: {c.rule_cue}"] if c.rule_kind else [])
             for c, f in zip(candidates, features, strict=True)
         ]
-    rows = [model.proba_row(f) for f in features]
+    rows = model.proba_rows(features)
     probs = np.array(rows) if features else np.zeros((0, 3))
     groups: dict[str, list[int]] = {}
     for n, c in enumerate(candidates):

@@ -1,12 +1,13 @@
 """The extraction model: P(priority), P(next_step), P(not an item) for a candidate.
 
-Two logistic regressions over the named features of `pipeline.features`: one says whether
-a candidate is an item, the other whether an item is a next step rather than a priority. It
-is stored as JSON (`models/extractor.json`: feature names, both heads' weights rounded to 6
-decimals) with a card beside it (`models/extractor_card.json`: training data hash, feature
-count, cross-validated scores); nothing is unpickled, and the weights are read with NumPy
-alone, so extracting never imports scikit-learn. Rounding makes the file the same bytes on any
-machine for the same data, and the version is the hash of those bytes.
+Two heads over the named features of `pipeline.features`: boosted trees say whether a
+candidate is an item, a logistic regression whether an item is a next step rather than a
+priority. It is stored as JSON (`models/extractor.json`: feature names, the kind head's
+weights and the trees' nodes, rounded to 6 decimals) with a card beside it
+(`models/extractor_card.json`: training data hash, feature count, cross-validated scores);
+nothing is unpickled, and the model is run with NumPy alone, so extracting never imports
+scikit-learn. Rounding makes the file the same bytes on any machine for the same data, and the
+version is the hash of those bytes.
 """
 
 from __future__ import annotations
@@ -27,17 +28,83 @@ from pipeline.fileio import write_text_atomic
 CLASSES = ("none", "priority", "next_step")
 MODEL_FILE = "extractor.json"
 CARD_FILE = "extractor_card.json"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "models"
 _DECIMALS = 6
 
 
 @dataclass(frozen=True)
+class Trees:
+    """Boosted regression trees over the model's feature columns: the item head's log-odds.
+
+    Nodes of all trees in flat arrays; a leaf has feature -1. `value` is a leaf's output and,
+    at an inner node, the mean output of the training candidates that reached it, so the steps
+    along a candidate's path say how much each split moved it (its explanation)."""
+
+    baseline: float
+    feature: np.ndarray  # int, per node; -1 at a leaf
+    threshold: np.ndarray  # go left when the feature's value is <= threshold
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    roots: np.ndarray  # the root node of each tree
+    depth: int  # the longest path, in splits
+
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        """Log-odds of being an item for each row of the dense matrix `x`, every tree at once."""
+        n = x.shape[0]
+        node = np.tile(self.roots, (n, 1))
+        rows = np.arange(n)[:, None]
+        for _ in range(self.depth):
+            feature = self.feature[node]
+            inner = feature >= 0
+            if not inner.any():
+                break
+            go_left = x[rows, np.where(inner, feature, 0)] <= self.threshold[node]
+            step = np.where(go_left, self.left[node], self.right[node])
+            node = np.where(inner, step, node)
+        return self.baseline + self.value[node].sum(axis=1)
+
+    def raw_one(self, values: dict[int, float]) -> float:
+        """`raw` of one candidate given as {column: value} (absent columns are 0)."""
+        total = self.baseline
+        feature, threshold, left, right = self.feature, self.threshold, self.left, self.right
+        for root in self.roots.tolist():
+            node = root
+            while feature[node] >= 0:
+                go_left = values.get(int(feature[node]), 0.0) <= threshold[node]
+                node = int(left[node] if go_left else right[node])
+            total += float(self.value[node])
+        return total
+
+    def path_contributions(self, values: dict[int, float]) -> dict[int, float]:
+        """How much each column moved the log-odds along the candidate's paths."""
+        out: dict[int, float] = {}
+        feature, threshold, left, right, value = (
+            self.feature,
+            self.threshold,
+            self.left,
+            self.right,
+            self.value,
+        )
+        for root in self.roots.tolist():
+            node = root
+            while feature[node] >= 0:
+                column = int(feature[node])
+                go_left = values.get(column, 0.0) <= threshold[node]
+                child = int(left[node] if go_left else right[node])
+                out[column] = out.get(column, 0.0) + float(value[child] - value[node])
+                node = child
+        return out
+
+
+@dataclass(frozen=True)
 class ExtractionModel:
-    """Two heads over the same features: is it an item (`item_coef`), and if so is it a next
-    step rather than a priority (`kind_coef`). Being an item and being of one kind are
-    different questions with different evidence (form against context), so each gets its own
-    weights."""
+    """Two heads over the same features: is it an item, and if so is it a next step rather
+    than a priority (`kind_coef`). Being an item and being of one kind are different
+    questions with different evidence (form against context), so each has its own head. The
+    item head is boosted trees (`trees`: how a candidate's form and its context combine
+    matters, which weights alone cannot say) or, without trees, weights (`item_coef`)."""
 
     features: dict[str, int]
     item_coef: np.ndarray
@@ -45,6 +112,11 @@ class ExtractionModel:
     kind_coef: np.ndarray
     kind_intercept: float
     version: str = ""
+    trees: Trees | None = None
+
+    def _columns(self, features: dict[str, float]) -> dict[int, float]:
+        index = self.features
+        return {index[n]: v for n, v in features.items() if n in index}
 
     def _z(self, features: dict[str, float]) -> tuple[float, float]:
         zi, zk = self.item_intercept, self.kind_intercept
@@ -54,6 +126,8 @@ class ExtractionModel:
             if w is not None:
                 zi += w[0] * value
                 zk += w[1] * value
+        if self.trees is not None:
+            zi = self.trees.raw_one(self._columns(features))
         return zi, zk
 
     @cached_property
@@ -69,22 +143,54 @@ class ExtractionModel:
 
     def proba_row(self, features: dict[str, float]) -> list[float]:
         """`predict_proba` as a list of floats."""
-        zi, zk = self._z(features)
-        p_item = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, zi))))
-        p_next = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, zk))))
-        return [1.0 - p_item, p_item * (1.0 - p_next), p_item * p_next]
+        return _probabilities(*self._z(features))
+
+    def proba_rows(self, rows: list[dict[str, float]]) -> list[list[float]]:
+        """`proba_row` of many candidates, the trees run on all of them at once."""
+        if self.trees is None or not rows:
+            return [self.proba_row(f) for f in rows]
+        x = np.zeros((len(rows), len(self.features)))
+        index = self.features
+        for i, f in enumerate(rows):
+            for name, value in f.items():
+                j = index.get(name)
+                if j is not None:
+                    x[i, j] = value
+        item = self.trees.raw(x).tolist()
+        return [_probabilities(zi, self._z(f)[1]) for zi, f in zip(item, rows, strict=True)]
 
     def contributions(self, features: dict[str, float], kind: str) -> list[tuple[str, float]]:
-        """How much each feature moved the candidate towards being an item of `kind`:
-        its weight for being an item plus its weight for that kind, largest first."""
+        """How much each feature moved the candidate towards being an item of `kind`: its
+        part in being an item (its weight, or its steps along the trees' paths) plus its
+        weight for that kind, largest first. '!name' is a feature the candidate lacks whose
+        absence moved it along the trees."""
         sign = 1.0 if kind == "next_step" else -1.0
-        out = []
         weights = self._weights
+        item: dict[str, float] = {}
+        if self.trees is not None:
+            names = self._names
+            steps = self.trees.path_contributions(self._columns(features))
+            item = {names[j]: v for j, v in steps.items()}
+        out: dict[str, float] = {}
         for name, value in features.items():
             w = weights.get(name)
             if w is not None:
-                out.append((name, float((w[0] + sign * w[1]) * value)))
-        return sorted(out, key=lambda x: -abs(x[1]))
+                own = item.get(name, 0.0) if self.trees is not None else w[0] * value
+                out[name] = float(own + sign * w[1] * value)
+        for name, step in item.items():
+            if name not in features:  # a split on a feature the candidate lacks moved it too
+                out["!" + name] = float(step)
+        return sorted(out.items(), key=lambda x: -abs(x[1]))
+
+    @cached_property
+    def _names(self) -> list[str]:
+        return sorted(self.features, key=self.features.__getitem__)
+
+
+def _probabilities(zi: float, zk: float) -> list[float]:
+    p_item = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, zi))))
+    p_next = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, zk))))
+    return [1.0 - p_item, p_item * (1.0 - p_next), p_item * p_next]
 
 
 def _binary(x: Any, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
@@ -135,31 +241,93 @@ def kind_features(features: dict[str, float]) -> dict[str, float]:
     return {k: v for k, v in features.items() if k.startswith(KIND_FEATURE_PREFIXES)}
 
 
+# The item head's trees: enough of them, small, and no early stopping (which would hold out
+# a random part of the data): the same data gives the same trees.
+TREE_PARAMS = {
+    "max_iter": 300,
+    "learning_rate": 0.08,
+    "max_leaf_nodes": 15,
+    "min_samples_leaf": 20,
+    "l2_regularization": 1.0,
+    "early_stopping": False,
+    "random_state": 0,
+}
+
+
 def fit_model(
     rows: list[dict[str, float]],
     labels: list[str],
     c: float = 0.1,
     c_kind: float = 0.5,
+    trees: bool = True,
 ) -> ExtractionModel:
-    """Fit both heads on feature dicts and their classes; deterministic for the same data."""
+    """Fit both heads on feature dicts and their classes; deterministic for the same data.
+    `trees=False` gives a weights-only item head (small data, tests)."""
     from sklearn.feature_extraction import DictVectorizer
 
     vectoriser = DictVectorizer(sort=True)
     x = vectoriser.fit_transform(rows)
     is_item = np.array([label != "none" for label in labels])
-    item_coef, item_b = _binary(x, is_item, c)
     positives = np.flatnonzero(is_item)
     is_next = np.array([labels[i] == "next_step" for i in positives])
     x_kind = vectoriser.transform([kind_features(rows[i]) for i in positives])
     kind_coef, kind_b = _binary(x_kind, is_next, c_kind)
     names = vectoriser.get_feature_names_out().tolist()
+    grown = _trees(x, is_item) if trees and len(set(is_item.tolist())) == 2 else None
+    if grown is None:
+        item_coef, item_b = _binary(x, is_item, c)
+    else:
+        item_coef, item_b = np.zeros(len(names)), 0.0
     return ExtractionModel(
         {n: j for j, n in enumerate(names)},
         np.round(item_coef, _DECIMALS),
         round(item_b, _DECIMALS),
         np.round(kind_coef, _DECIMALS),
         round(kind_b, _DECIMALS),
+        trees=grown,
     )
+
+
+def _trees(x: Any, y: np.ndarray) -> Trees:
+    """Boost trees on `x` (sparse) for `y` and keep their nodes as plain arrays."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    clf = HistGradientBoostingClassifier(**TREE_PARAMS)  # type: ignore[arg-type]
+    clf.fit(x.toarray(), y)
+    # scikit-learn keeps the fitted trees in `_predictors` (one list per boosting round) and
+    # the starting log-odds in `_baseline_prediction`; tests check the copy predicts the same.
+    nodes = [round_[0].nodes for round_ in clf._predictors]
+    offsets = np.cumsum([0] + [len(n) for n in nodes[:-1]])
+    feature, threshold, left, right, value = [], [], [], [], []
+    for start, tree in zip(offsets.tolist(), nodes, strict=True):
+        leaf = tree["is_leaf"].astype(bool)
+        feature.extend(np.where(leaf, -1, tree["feature_idx"]).tolist())
+        threshold.extend(np.where(leaf, 0.0, tree["num_threshold"]).tolist())
+        left.extend(np.where(leaf, 0, tree["left"] + start).tolist())
+        right.extend(np.where(leaf, 0, tree["right"] + start).tolist())
+        value.extend(_node_means(tree).tolist())
+    depth = max(int(tree["depth"].max()) for tree in nodes)
+    return Trees(
+        baseline=round(float(np.ravel(clf._baseline_prediction)[0]), _DECIMALS),
+        feature=np.array(feature, dtype=np.int64),
+        threshold=np.array(threshold, dtype=float),
+        left=np.array(left, dtype=np.int64),
+        right=np.array(right, dtype=np.int64),
+        value=np.round(np.array(value, dtype=float), _DECIMALS),
+        roots=offsets.astype(np.int64),
+        depth=depth,
+    )
+
+
+def _node_means(tree: np.ndarray) -> np.ndarray:
+    """A leaf's output, and at an inner node the count-weighted mean of its children's."""
+    value = tree["value"].astype(float).copy()
+    for node in np.argsort(-tree["depth"], kind="stable").tolist():  # deepest first
+        if not tree["is_leaf"][node]:
+            left, right = int(tree["left"][node]), int(tree["right"][node])
+            n_left, n_right = float(tree["count"][left]), float(tree["count"][right])
+            value[node] = (value[left] * n_left + value[right] * n_right) / (n_left + n_right)
+    return value
 
 
 def model_json(model: ExtractionModel) -> str:
@@ -168,6 +336,8 @@ def model_json(model: ExtractionModel) -> str:
         "format_version": FORMAT_VERSION,
         "classes": list(CLASSES),
         "heads": ["item", "next_step_vs_priority"],
+        # With trees the item head is `trees` and the first weight of each feature is 0.
+        "item_head": "trees" if model.trees is not None else "weights",
         "intercept": [
             round(model.item_intercept, _DECIMALS),
             round(model.kind_intercept, _DECIMALS),
@@ -180,7 +350,56 @@ def model_json(model: ExtractionModel) -> str:
             for j, name in enumerate(names)
         },
     }
+    if model.trees is not None:
+        data["trees"] = _trees_json(model.trees)
     return json.dumps(data, indent=0, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _trees_json(trees: Trees) -> dict[str, Any]:
+    """Nodes as [feature, threshold, left, right, value]; a leaf is [-1, 0, 0, 0, value]."""
+    nodes = zip(
+        trees.feature.tolist(),
+        trees.threshold.tolist(),
+        trees.left.tolist(),
+        trees.right.tolist(),
+        trees.value.tolist(),
+        strict=True,
+    )
+    return {
+        "baseline": trees.baseline,
+        "depth": trees.depth,
+        "roots": trees.roots.tolist(),
+        "nodes": [list(node) for node in nodes],
+    }
+
+
+def _trees_of(data: dict[str, Any], n_features: int) -> Trees:
+    """The trees of a model file, checked: columns, children and numbers must be valid."""
+    nodes = np.array(data["nodes"], dtype=float).reshape(-1, 5)
+    feature = nodes[:, 0].astype(np.int64)
+    left, right = nodes[:, 2].astype(np.int64), nodes[:, 3].astype(np.int64)
+    roots = np.array(data["roots"], dtype=np.int64)
+    n = len(nodes)
+    valid = (
+        np.isfinite(nodes).all()
+        and math.isfinite(float(data["baseline"]))
+        and bool(((feature >= -1) & (feature < n_features)).all())
+        and bool(((left >= 0) & (left < n) & (right >= 0) & (right < n)).all())
+        and bool(((roots >= 0) & (roots < n)).all())
+        and int(data["depth"]) >= 0
+    )
+    if not valid:
+        raise ValueError("invalid trees")
+    return Trees(
+        baseline=float(data["baseline"]),
+        feature=feature,
+        threshold=nodes[:, 1].copy(),
+        left=left,
+        right=right,
+        value=nodes[:, 4].copy(),
+        roots=roots,
+        depth=int(data["depth"]),
+    )
 
 
 def save_model(model: ExtractionModel, folder: Path, card: dict[str, Any]) -> str:
@@ -222,6 +441,14 @@ def load_model(folder: Path = DEFAULT_DIR) -> ExtractionModel | None:
     intercept = [float(v) for v in data["intercept"]]
     if len(intercept) != 2 or not all(math.isfinite(v) for v in [*intercept, *weights.flat]):
         raise ModelError(path, "holds invalid numbers", "Run `pipeline train`.")
+    trees = None
+    if "trees" in data:
+        try:
+            trees = _trees_of(data["trees"], len(names))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(
+                path, f"holds invalid trees ({exc})", "Run `pipeline train`."
+            ) from None
     return ExtractionModel(
         {n: j for j, n in enumerate(names)},
         weights[:, 0],
@@ -229,4 +456,5 @@ def load_model(folder: Path = DEFAULT_DIR) -> ExtractionModel | None:
         weights[:, 1],
         intercept[1],
         digest[:12],
+        trees,
     )

@@ -123,7 +123,7 @@ def test_plain_text_pipe_tables_give_one_cell_block_per_paragraph(tmp_path: Path
 def test_model_round_trip_is_exact_and_refuses_a_changed_file(tmp_path: Path) -> None:
     rows = [{"opens_verb": 1.0, "lead:next": 1.0}, {"past": 1.0}, {"lead:plan": 1.0}] * 5
     labels = ["next_step", "none", "priority"] * 5
-    model = fit_model(rows, labels, c=1.0)
+    model = fit_model(rows, labels, c=1.0, trees=False)
     save_model(model, tmp_path, {"note": "test"})
     loaded = load_model(tmp_path)
     assert loaded is not None
@@ -134,13 +134,79 @@ def test_model_round_trip_is_exact_and_refuses_a_changed_file(tmp_path: Path) ->
     )
     # The same data gives the same bytes.
     first = (tmp_path / "extractor.json").read_bytes()
-    save_model(fit_model(rows, labels, c=1.0), tmp_path, {"note": "test"})
+    save_model(fit_model(rows, labels, c=1.0, trees=False), tmp_path, {"note": "test"})
     assert (tmp_path / "extractor.json").read_bytes() == first
     data = json.loads(first)
     data["intercept"][0] += 1.0
     (tmp_path / "extractor.json").write_text(json.dumps(data), encoding="utf-8")
     load_model.cache_clear()
     with pytest.raises(ModelError, match="does not match its card"):
+        load_model(tmp_path)
+    load_model.cache_clear()
+
+
+def _tree_data() -> tuple[list[dict[str, float]], list[str]]:
+    """Being an item needs two features together, or a long text: weights alone cannot say."""
+    import random
+
+    rng = random.Random(7)
+    rows, labels = [], []
+    for _ in range(1500):
+        row = {
+            k: 1.0 for k in ("opens_verb", "lead:plan", "lead:next", "past") if rng.random() < 0.5
+        }
+        row["bias_len"] = rng.random()
+        item = ("opens_verb" in row and "lead:plan" in row) or row["bias_len"] > 0.85
+        rows.append(row)
+        labels.append(("next_step" if "lead:next" in row else "priority") if item else "none")
+    return rows, labels
+
+
+def test_tree_head_predicts_as_scikit_learn_and_survives_the_json_round_trip(
+    tmp_path: Path,
+) -> None:
+    import numpy as np
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.feature_extraction import DictVectorizer
+
+    from pipeline.extract_model import TREE_PARAMS
+
+    rows, labels = _tree_data()
+    model = fit_model(rows, labels)
+    assert model.trees is not None and not model.item_coef.any()
+    x = DictVectorizer(sort=True).fit_transform(rows).toarray()
+    y = np.array([label != "none" for label in labels])
+    reference = HistGradientBoostingClassifier(**TREE_PARAMS).fit(x, y).predict_proba(x)[:, 1]
+    batch = np.array([1.0 - p[0] for p in model.proba_rows(rows)])
+    single = np.array([1.0 - model.proba_row(r)[0] for r in rows])
+    assert np.abs(batch - reference).max() < 1e-3 and np.abs(single - batch).max() < 1e-12
+    save_model(model, tmp_path, {"note": "test"})
+    loaded = load_model(tmp_path)
+    assert loaded is not None and loaded.trees is not None
+    saved = np.array(loaded.proba_rows(rows[:50]))
+    assert np.abs(saved - np.array(model.proba_rows(rows[:50]))).max() < 1e-9
+    # The explanation names the features the candidate has that moved it most.
+    item = next(r for r in rows if "opens_verb" in r and "lead:plan" in r and r["bias_len"] < 0.5)
+    top = dict(loaded.contributions(item, "priority")[:3])
+    assert top.get("opens_verb", 0) > 0 and top.get("lead:plan", 0) > 0
+    load_model.cache_clear()
+
+
+def test_a_model_file_with_broken_trees_is_refused(tmp_path: Path) -> None:
+    import hashlib
+
+    rows, labels = _tree_data()
+    save_model(fit_model(rows, labels), tmp_path, {"note": "test"})
+    path, card_path = tmp_path / "extractor.json", tmp_path / "extractor_card.json"
+    data = json.loads(path.read_text("utf-8"))
+    data["trees"]["nodes"][0][2] = 10**9  # a child that does not exist
+    text = json.dumps(data)
+    path.write_text(text, encoding="utf-8")
+    card = json.loads(card_path.read_text("utf-8"))
+    card["model_sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    card_path.write_text(json.dumps(card), encoding="utf-8")
+    load_model.cache_clear()
+    with pytest.raises(ModelError, match="invalid trees"):
         load_model(tmp_path)
     load_model.cache_clear()
 

@@ -285,10 +285,9 @@ def test_targets_on_the_seed_gold() -> None:
     assert main.items.f1 >= 0.88 and main.country_accuracy >= 0.98
     for name in ("deck.pptx", "deck.pdf", "deck.md"):
         assert scored[name].items.f1 >= 0.95, name
-    # Known short of the targets (see README): the web page loses its three shortest
-    # goals (borderline since the corpus grew to 17 families), the report takes a line of
-    # discussion as an item, the scraped dump loses its interleaved columns.
-    assert scored["vision_webpage.txt"].items.f1 >= 0.8
+    # Known short of the targets (see README): the report's Markdown rendition takes
+    # two sentences of discussion as next steps, the scraped dump loses its interleaved columns.
+    assert scored["vision_webpage.txt"].items.f1 >= 0.9
     for name in ("gcg3_report.pdf", "gcg3_report.docx", "gcg3_report.md"):
         assert scored[name].items.f1 >= 0.7, name
     assert scored["deck_scraped.txt"].items.f1 >= 0.6
