@@ -224,6 +224,22 @@ def _context_names(prefix: str, text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+_SHORT_LEAD_WORDS = 12
+
+
+def _lead_reopens(c: Candidate) -> bool:
+    """A lead-in right above that announces priorities or next steps ('se compromete a',
+    'The delegation identified the following priorities:') speaks louder than a stop heading
+    further up ('Background') that plain text left open."""
+    if not c.lead_in or c.lead_gap > 1:
+        return False
+    cue = line_cue_of(c.lead_in)
+    if cue is not None:
+        return cue.role in ("priority", "next_step")
+    short = len(c.lead_in.split()) <= _SHORT_LEAD_WORDS  # "pledges to", "se compromete a"
+    return short and bool({"plan", "next"}.intersection(word_classes(c.lead_in)))
+
+
 def candidate_features(c: Candidate) -> dict[str, float]:
     """All features of a candidate: its own form, its context and the rule vote."""
     f = text_features(c.text)
@@ -236,7 +252,9 @@ def candidate_features(c: Candidate) -> dict[str, float]:
     if c.block.level:
         f[f"level={min(c.block.level, 2)}"] = 1.0
     headings = c.section.heading_path
-    _context_features("h", headings[-1] if headings else None, f)
+    reopened = c.section.stop and _lead_reopens(c)
+    # Under a stop heading that a lead-in right above reopens, the heading no longer speaks.
+    _context_features("h", headings[-1] if headings and not reopened else None, f)
     if len(headings) > 1:
         for name in word_classes(" ".join(headings[:-1])):
             f[f"h_up:{name}"] = 1.0
@@ -259,7 +277,7 @@ def candidate_features(c: Candidate) -> dict[str, float]:
             f[f"row:{name}"] = 1.0
     for name in word_classes(" ".join(c.row_cells)):
         f[f"rowcells:{name}"] = 1.0
-    if c.section.stop:
+    if c.section.stop and not reopened:
         f["section_stop"] = 1.0
     if c.section.role:
         f[f"section_role={c.section.role}"] = 1.0

@@ -173,3 +173,25 @@ def test_a_description_of_what_an_organisation_does_is_not_an_action_verb() -> N
         assert "opens_verb" in features and "opens_description" not in features, text
     for text in ("Lutte contre la traite des personnes", "Reforma de la ley de trata"):
         assert "opens_description" not in text_features(text), text
+
+
+def test_a_lead_in_right_above_reopens_a_section_a_stop_heading_closed(tmp_path: Path) -> None:
+    """Plain text leaves 'Background' open over the pledge that follows it; the lead-in
+    'se compromete a' right above the pledge speaks louder than the heading further up."""
+    from pipeline.candidates import sections_to_candidates
+    from pipeline.features import candidate_features
+    from pipeline.parse import parse_file
+    from pipeline.segment import document_to_sections
+
+    path = tmp_path / "pledges.txt"
+    path.write_text(
+        "Antecedentes\n\nLa inspección visitó 45 establecimientos en 2020.\n\n"
+        "se compromete a\n\nPrevenir el trabajo forzoso en las estancias ganaderas\n",
+        "utf-8",
+    )
+    doc = parse_file(path)
+    by_text = {c.item.text: c for c in sections_to_candidates(doc, document_to_sections(doc))}
+    pledge = candidate_features(by_text["Prevenir el trabajo forzoso en las estancias ganaderas"])
+    background = candidate_features(by_text["La inspección visitó 45 establecimientos en 2020."])
+    assert "section_stop" in background and "h:background" in background
+    assert "section_stop" not in pledge and "h:background" not in pledge
