@@ -200,10 +200,11 @@ def decide(
         if len(members) > 1:
             mean = probs[members].mean(axis=0)
             blended[members] = (1 - SIBLING_WEIGHT) * probs[members] + SIBLING_WEIGHT * mean
-    decisions = []
+    verdicts: list[tuple[ItemKind | None, str]] = []
     seen: set[tuple[str, str]] = set()
     # Python floats from here on: the same doubles, without a NumPy call per candidate.
-    for c, f, p in zip(candidates, features, blended.tolist(), strict=True):
+    plain = blended.tolist()
+    for c, p in zip(candidates, plain, strict=True):
         best = CLASSES[2] if p[2] > p[1] else CLASSES[1]  # np.argmax: the first on a tie
         kind: ItemKind | None = best if 1.0 - p[0] >= threshold else None  # type: ignore[assignment]
         if c.rule_kind and p[0] < RULE_VETO:
@@ -220,21 +221,28 @@ def decide(
             kind = None  # the same words of the same block, met twice
         if kind:
             seen.add(key)
-        reasons: list[str] = []
-        if kind or explain_all:
-            shown = kind or best
-            top = [x for x in model.contributions(f, shown) if x[1] != 0][:4]
-            reasons = [f"{describe_feature(name)} ({weight:+.1f})" for name, weight in top]
-        decisions.append(
-            Decision(
-                c,
-                kind,
-                {k: round(v, 3) for k, v in zip(CLASSES, p, strict=True)},
-                f,
-                reasons,
-            )
+        verdicts.append((kind, best))
+    # The evidence of every item (and, explaining, of every candidate) in one pass.
+    shown = [n for n, (kind, _) in enumerate(verdicts) if kind or explain_all]
+    explained = model.contributions_rows(
+        [features[n] for n in shown], [verdicts[n][0] or verdicts[n][1] for n in shown]
+    )
+    reasons: dict[int, list[str]] = {}
+    for n, contributions in zip(shown, explained, strict=True):
+        top = [x for x in contributions if x[1] != 0][:4]
+        reasons[n] = [f"{describe_feature(name)} ({weight:+.1f})" for name, weight in top]
+    return [
+        Decision(
+            c,
+            kind,
+            {k: round(v, 3) for k, v in zip(CLASSES, p, strict=True)},
+            f,
+            reasons.get(n, []),
         )
-    return decisions
+        for n, (c, f, p, (kind, _)) in enumerate(
+            zip(candidates, features, plain, verdicts, strict=True)
+        )
+    ]
 
 
 def decisions_to_items(decisions: list[Decision]) -> list[Item]:

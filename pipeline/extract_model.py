@@ -77,25 +77,34 @@ class Trees:
             total += float(self.value[node])
         return total
 
-    def path_contributions(self, values: dict[int, float]) -> dict[int, float]:
-        """How much each column moved the log-odds along the candidate's paths."""
-        out: dict[int, float] = {}
-        feature, threshold, left, right, value = (
-            self.feature,
-            self.threshold,
-            self.left,
-            self.right,
-            self.value,
-        )
-        for root in self.roots.tolist():
-            node = root
-            while feature[node] >= 0:
-                column = int(feature[node])
-                go_left = values.get(column, 0.0) <= threshold[node]
-                child = int(left[node] if go_left else right[node])
-                out[column] = out.get(column, 0.0) + float(value[child] - value[node])
-                node = child
-        return out
+    def steps(self, x: np.ndarray) -> np.ndarray:
+        """How much each column moved each row's log-odds along its paths (n x columns):
+        at every split, the change from the node's mean output to the child's."""
+        n, width = x.shape
+        out = np.zeros((n, width + 1))  # a last column collects nothing (rows at a leaf)
+        node = np.tile(self.roots, (n, 1))
+        rows = np.arange(n)[:, None]
+        row_index = np.broadcast_to(rows, node.shape)
+        for _ in range(self.depth):
+            feature = self.feature[node]
+            inner = feature >= 0
+            if not inner.any():
+                break
+            column = np.where(inner, feature, 0)
+            go_left = x[rows, column] <= self.threshold[node]
+            child = np.where(go_left, self.left[node], self.right[node])
+            delta = np.where(inner, self.value[child] - self.value[node], 0.0)
+            np.add.at(out, (row_index, np.where(inner, feature, width)), delta)
+            node = np.where(inner, child, node)
+        return out[:, :width]
+
+    def path_contributions(self, values: dict[int, float], width: int) -> dict[int, float]:
+        """`steps` of one candidate given as {column: value}, for the columns it moved."""
+        x = np.zeros((1, width))
+        for column, value in values.items():
+            x[0, column] = value
+        row = self.steps(x)[0]
+        return {int(j): float(row[j]) for j in np.flatnonzero(row)}
 
 
 @dataclass(frozen=True)
@@ -118,7 +127,9 @@ class ExtractionModel:
         index = self.features
         return {index[n]: v for n, v in features.items() if n in index}
 
-    def _z(self, features: dict[str, float]) -> tuple[float, float]:
+    def _z(self, features: dict[str, float], trees: bool = True) -> tuple[float, float]:
+        """Both heads' log-odds; with `trees=False` the item head's weights only (the
+        caller has run the trees on many candidates at once)."""
         zi, zk = self.item_intercept, self.kind_intercept
         weights = self._weights
         for name, value in features.items():
@@ -126,7 +137,7 @@ class ExtractionModel:
             if w is not None:
                 zi += w[0] * value
                 zk += w[1] * value
-        if self.trees is not None:
+        if trees and self.trees is not None:
             zi = self.trees.raw_one(self._columns(features))
         return zi, zk
 
@@ -149,28 +160,45 @@ class ExtractionModel:
         """`proba_row` of many candidates, the trees run on all of them at once."""
         if self.trees is None or not rows:
             return [self.proba_row(f) for f in rows]
-        x = np.zeros((len(rows), len(self.features)))
-        index = self.features
-        for i, f in enumerate(rows):
-            for name, value in f.items():
-                j = index.get(name)
-                if j is not None:
-                    x[i, j] = value
-        item = self.trees.raw(x).tolist()
-        return [_probabilities(zi, self._z(f)[1]) for zi, f in zip(item, rows, strict=True)]
+        item = self.trees.raw(self._matrix(rows)).tolist()
+        return [
+            _probabilities(zi, self._z(f, trees=False)[1]) for zi, f in zip(item, rows, strict=True)
+        ]
+
+    def contributions_rows(
+        self, rows: list[dict[str, float]], kinds: list[str]
+    ) -> list[list[tuple[str, float]]]:
+        """`contributions` of many candidates, the trees' paths followed for all at once."""
+        if self.trees is None or not rows:
+            return [self.contributions(f, k) for f, k in zip(rows, kinds, strict=True)]
+        x = self._matrix(rows)
+        steps = self.trees.steps(x)
+        names = self._names
+        out = []
+        for f, kind, row in zip(rows, kinds, steps, strict=True):
+            moved = {names[j]: float(row[j]) for j in np.flatnonzero(row).tolist()}
+            out.append(self._combine(f, kind, moved))
+        return out
 
     def contributions(self, features: dict[str, float], kind: str) -> list[tuple[str, float]]:
         """How much each feature moved the candidate towards being an item of `kind`: its
         part in being an item (its weight, or its steps along the trees' paths) plus its
         weight for that kind, largest first. '!name' is a feature the candidate lacks whose
         absence moved it along the trees."""
-        sign = 1.0 if kind == "next_step" else -1.0
-        weights = self._weights
         item: dict[str, float] = {}
         if self.trees is not None:
             names = self._names
-            steps = self.trees.path_contributions(self._columns(features))
+            steps = self.trees.path_contributions(self._columns(features), len(self.features))
             item = {names[j]: v for j, v in steps.items()}
+        return self._combine(features, kind, item)
+
+    def _combine(
+        self, features: dict[str, float], kind: str, item: dict[str, float]
+    ) -> list[tuple[str, float]]:
+        """The item head's part (`item`: the trees' steps; else the weights) plus the kind
+        head's, per feature, largest first."""
+        sign = 1.0 if kind == "next_step" else -1.0
+        weights = self._weights
         out: dict[str, float] = {}
         for name, value in features.items():
             w = weights.get(name)
@@ -181,6 +209,17 @@ class ExtractionModel:
             if name not in features:  # a split on a feature the candidate lacks moved it too
                 out["!" + name] = float(step)
         return sorted(out.items(), key=lambda x: -abs(x[1]))
+
+    def _matrix(self, rows: list[dict[str, float]]) -> np.ndarray:
+        """The candidates as a dense matrix over the model's columns."""
+        x = np.zeros((len(rows), len(self.features)))
+        index = self.features
+        for i, f in enumerate(rows):
+            for name, value in f.items():
+                j = index.get(name)
+                if j is not None:
+                    x[i, j] = value
+        return x
 
     @cached_property
     def _names(self) -> list[str]:

@@ -187,6 +187,12 @@ def test_tree_head_predicts_as_scikit_learn_and_survives_the_json_round_trip(
     assert np.abs(saved - np.array(model.proba_rows(rows[:50]))).max() < 1e-9
     # The explanation names the features the candidate has that moved it most.
     item = next(r for r in rows if "opens_verb" in r and "lead:plan" in r and r["bias_len"] < 0.5)
+    kinds = ["priority", "next_step"] * 10
+    batch_reasons = loaded.contributions_rows(rows[:20], kinds)
+    for row, kind, reasons in zip(rows[:20], kinds, batch_reasons, strict=True):
+        single = loaded.contributions(row, kind)
+        assert [n for n, _ in reasons] == [n for n, _ in single]
+        assert [v for _, v in reasons] == pytest.approx([v for _, v in single])
     top = dict(loaded.contributions(item, "priority")[:3])
     assert top.get("opens_verb", 0) > 0 and top.get("lead:plan", 0) > 0
     load_model.cache_clear()
