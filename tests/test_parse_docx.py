@@ -362,6 +362,29 @@ def test_a_short_bold_line_is_a_sub_heading_but_a_bold_label_or_sentence_is_not(
     ]
 
 
+def test_a_table_of_one_cell_is_a_frame_read_as_body_text(tmp_path: Path) -> None:
+    """A brief's shaded side box is a one-cell table: its label and bullets are a heading and
+    list items, as in the PDF of the brief, not the paragraphs of one data cell. A table of
+    two cells stays a table."""
+    document = docx.Document()
+    document.add_heading("Overview", level=1)
+    frame = document.add_table(rows=1, cols=1).cell(0, 0)
+    frame.paragraphs[0].add_run("Key priorities").bold = True
+    frame.add_paragraph("Birth registration", style="List Bullet")
+    frame.add_paragraph("Palm oil due diligence", style="List Bullet")
+    data = document.add_table(rows=1, cols=2)
+    data.cell(0, 0).text, data.cell(0, 1).text = "Action", "Lead"
+    blocks = parse_file(_save(document, tmp_path)).blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        (BlockKind.heading, "Overview"),
+        (BlockKind.heading, "Key priorities"),
+        (BlockKind.list_item, "Birth registration"),
+        (BlockKind.list_item, "Palm oil due diligence"),
+        (BlockKind.table_cell, "Action"),
+        (BlockKind.table_cell, "Lead"),
+    ]
+
+
 def test_headers_footers_and_footnote_references_are_not_text(tmp_path: Path) -> None:
     document = docx.Document()
     section = document.sections[0]

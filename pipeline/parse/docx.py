@@ -479,10 +479,16 @@ class _BodyReader:
                 self.read(child[0], cell)
 
     def table(self, tbl: Any) -> None:
-        """Cells row by row, left to right; merged cells are read once, at their origin."""
+        """Cells row by row, left to right; merged cells are read once, at their origin. A
+        table of one cell is a frame (a shaded side box, a callout), not data: its headings,
+        paragraphs and lists are read as the body's."""
+        rows = list(_rows(tbl))
+        cells = [tc for tr in rows for tc in _children(tr, "tc")]
+        if len(cells) == 1:
+            self.read(cells[0])
+            return
         self._tables_on_page[self.page] += 1
         table_id = f"p{self.page}-t{self._tables_on_page[self.page]}"
-        rows = list(_rows(tbl))
         headers: dict[int, str] = {}
         for r, tr in enumerate(rows):
             col = _int(_val(tr.find("w:trPr/w:gridBefore", NS)), 0)
