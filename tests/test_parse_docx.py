@@ -385,6 +385,32 @@ def test_a_table_of_one_cell_is_a_frame_read_as_body_text(tmp_path: Path) -> Non
     ]
 
 
+def test_a_form_of_labels_and_values_has_no_header_row_but_a_data_table_does(
+    tmp_path: Path,
+) -> None:
+    """'País | México' opening a form is a field like the rows under it: no cell of a form
+    takes a header, so Word, PDF and Markdown read it alike. 'Action | Lead' is a header."""
+    document = docx.Document()
+    form = document.add_table(rows=3, cols=2)
+    rows = [
+        ("País", "México"),
+        ("Compromiso", "Extender la debida diligencia a los proveedores de segundo nivel"),
+        ("Actividades previstas", "Elaborar una guía para proveedores agrícolas y textiles"),
+    ]
+    for r, (label, value) in enumerate(rows):
+        form.cell(r, 0).text, form.cell(r, 1).text = label, value
+    data = document.add_table(rows=3, cols=2)
+    for r, (action, lead) in enumerate(
+        [("Action", "Lead"), ("Train 80 labour inspectors", "Ministry"), ("Map kilns", "ILO")]
+    ):
+        data.cell(r, 0).text, data.cell(r, 1).text = action, lead
+    cells = [b for b in parse_file(_save(document, tmp_path)).blocks if b.table]
+    form_cells, data_cells = cells[:6], cells[6:]
+    assert all(not b.table.is_header and b.table.header is None for b in form_cells)
+    assert [b.text for b in data_cells if b.table.is_header] == ["Action", "Lead"]
+    assert {b.table.header for b in data_cells if not b.table.is_header} == {"Action", "Lead"}
+
+
 def test_headers_footers_and_footnote_references_are_not_text(tmp_path: Path) -> None:
     document = docx.Document()
     section = document.sections[0]

@@ -7,7 +7,10 @@ format from the bytes, calls the right one, and numbers the blocks (`p3-b7`, `s2
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from pipeline.config import Settings
@@ -24,6 +27,7 @@ from pipeline.fileio import path_text
 from pipeline.models import BlockKind, Document, Format
 from pipeline.parse.common import Parsed
 from pipeline.parse.detect import detect_format
+from pipeline.textnorm import fold
 
 Parser = Callable[[Path, bytes, Settings], Parsed]
 
@@ -169,7 +173,9 @@ def parse_file(
         page_count=parsed.page_count,
         title=parsed.title,
         metadata=parsed.metadata,
-        blocks=number_blocks(drop_repeated_furniture(parsed), prefix="s" if fmt == "pptx" else "p"),
+        blocks=number_blocks(
+            form_tables(drop_repeated_furniture(parsed)), prefix="s" if fmt == "pptx" else "p"
+        ),
     )
 
 
@@ -192,6 +198,59 @@ def drop_repeated_furniture(parsed: Parsed) -> Parsed:
         return parsed
     kept = [b for b in parsed.blocks if b.text.strip().lower() not in furniture]
     return Parsed(kept, parsed.page_count, parsed.title, parsed.metadata)
+
+
+_FORM_LABEL_WORDS = 8  # a form's field label is short ...
+_FORM_VALUE_RATIO = 2.0  # ... and its values are, on average, at least twice as long
+
+
+@lru_cache(maxsize=1)
+def _column_words() -> frozenset[str]:
+    """Words that name a table column ('Action', 'Lead', 'Deadline'; vocab/cues.json)."""
+    data = json.loads(resources.files("pipeline.vocab").joinpath("cues.json").read_text("utf-8"))
+    words: set[str] = set()
+    for value in data["table"].values():
+        lists = value.values() if isinstance(value, dict) else [value]
+        for entries in lists:
+            if isinstance(entries, list):
+                words.update(fold(e, accents=True).strip() for e in entries if isinstance(e, str))
+    return frozenset(words)
+
+
+def form_tables(parsed: Parsed) -> Parsed:
+    """A two-column table of short field labels and longer values ('País | México',
+    'Planned activities | ...') is a form: its first row is a field like the others, not a
+    header naming the columns. Readers take a first row for a header; here every cell of
+    such a table loses the header role, so the Word, PDF and Markdown renditions of a form
+    read alike (each value keeps its label as its row's first cell)."""
+    cells: dict[str, dict[tuple[int, int], list[str]]] = {}
+    for block in parsed.blocks:
+        if block.table is not None:
+            ref = block.table
+            cells.setdefault(ref.table_id, {}).setdefault((ref.row, ref.col), []).append(block.text)
+    forms = {table for table, grid in cells.items() if _is_form(grid)}
+    if not forms:
+        return parsed
+    blocks = []
+    for block in parsed.blocks:
+        if block.table is not None and block.table.table_id in forms:
+            ref = block.table.model_copy(update={"is_header": False, "header": None})
+            block = block.model_copy(update={"table": ref})
+        blocks.append(block)
+    return Parsed(blocks, parsed.page_count, parsed.title, parsed.metadata)
+
+
+def _is_form(grid: dict[tuple[int, int], list[str]]) -> bool:
+    if {col for _, col in grid} != {0, 1} or len({row for row, _ in grid}) < 3:
+        return False
+    labels = [len(" ".join(texts).split()) for (_, col), texts in grid.items() if col == 0]
+    values = [len(" ".join(texts).split()) for (_, col), texts in grid.items() if col == 1]
+    first = " ".join(grid.get((min(r for r, _ in grid), 0), []))
+    return (
+        max(labels) <= _FORM_LABEL_WORDS
+        and sum(values) / len(values) >= _FORM_VALUE_RATIO * max(1.0, sum(labels) / len(labels))
+        and fold(first, accents=True).strip(" :*") not in _column_words()
+    )
 
 
 def number_blocks(parsed: Parsed, prefix: str) -> list:
