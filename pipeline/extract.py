@@ -225,7 +225,7 @@ def decide(
     # The evidence of every item (and, explaining, of every candidate) in one pass.
     shown = [n for n, (kind, _) in enumerate(verdicts) if kind or explain_all]
     explained = model.contributions_rows(
-        [features[n] for n in shown], [verdicts[n][0] or verdicts[n][1] for n in shown]
+        [features[n] for n in shown], [verdicts[n][0] or verdicts[n][1] for n in shown], top=8
     )
     reasons: dict[int, list[str]] = {}
     for n, contributions in zip(shown, explained, strict=True):

@@ -13,6 +13,7 @@ version is the hash of those bytes.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import math
 from dataclasses import dataclass
@@ -52,18 +53,31 @@ class Trees:
 
     def raw(self, x: np.ndarray) -> np.ndarray:
         """Log-odds of being an item for each row of the dense matrix `x`, every tree at once."""
-        n = x.shape[0]
-        node = np.tile(self.roots, (n, 1))
-        rows = np.arange(n)[:, None]
-        for _ in range(self.depth):
-            feature = self.feature[node]
-            inner = feature >= 0
-            if not inner.any():
-                break
-            go_left = x[rows, np.where(inner, feature, 0)] <= self.threshold[node]
-            step = np.where(go_left, self.left[node], self.right[node])
-            node = np.where(inner, step, node)
-        return self.baseline + self.value[node].sum(axis=1)
+        leaves, _ = self._walk(x, steps=False)
+        return self.baseline + self.value[leaves].reshape(x.shape[0], -1).sum(axis=1)
+
+    def _walk(self, x: np.ndarray, steps: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Each (row, tree) pair's leaf, following only the pairs still at an inner node; with
+        `steps`, also what each split moved, summed per row and column (n x columns)."""
+        n, width = x.shape
+        trees = len(self.roots)
+        node = np.tile(self.roots, n)
+        row = np.repeat(np.arange(n), trees)
+        moved = np.zeros(n * width) if steps else np.zeros(0)
+        active = np.flatnonzero(self.feature[node] >= 0)
+        while active.size:
+            at = node[active]
+            feature = self.feature[at]
+            go_left = x[row[active], feature] <= self.threshold[at]
+            child = np.where(go_left, self.left[at], self.right[at])
+            if steps:
+                where = row[active] * width + feature
+                moved += np.bincount(
+                    where, weights=self.value[child] - self.value[at], minlength=n * width
+                )
+            node[active] = child
+            active = active[self.feature[child] >= 0]
+        return node, moved.reshape(n, width) if steps else moved
 
     def raw_one(self, values: dict[int, float]) -> float:
         """`raw` of one candidate given as {column: value} (absent columns are 0)."""
@@ -80,23 +94,7 @@ class Trees:
     def steps(self, x: np.ndarray) -> np.ndarray:
         """How much each column moved each row's log-odds along its paths (n x columns):
         at every split, the change from the node's mean output to the child's."""
-        n, width = x.shape
-        out = np.zeros((n, width + 1))  # a last column collects nothing (rows at a leaf)
-        node = np.tile(self.roots, (n, 1))
-        rows = np.arange(n)[:, None]
-        row_index = np.broadcast_to(rows, node.shape)
-        for _ in range(self.depth):
-            feature = self.feature[node]
-            inner = feature >= 0
-            if not inner.any():
-                break
-            column = np.where(inner, feature, 0)
-            go_left = x[rows, column] <= self.threshold[node]
-            child = np.where(go_left, self.left[node], self.right[node])
-            delta = np.where(inner, self.value[child] - self.value[node], 0.0)
-            np.add.at(out, (row_index, np.where(inner, feature, width)), delta)
-            node = np.where(inner, child, node)
-        return out[:, :width]
+        return self._walk(x, steps=True)[1]
 
     def path_contributions(self, values: dict[int, float], width: int) -> dict[int, float]:
         """`steps` of one candidate given as {column: value}, for the columns it moved."""
@@ -166,18 +164,20 @@ class ExtractionModel:
         ]
 
     def contributions_rows(
-        self, rows: list[dict[str, float]], kinds: list[str]
+        self, rows: list[dict[str, float]], kinds: list[str], top: int | None = None
     ) -> list[list[tuple[str, float]]]:
-        """`contributions` of many candidates, the trees' paths followed for all at once."""
+        """`contributions` of many candidates, the trees' paths followed for all at once;
+        with `top`, only the `top` largest of each."""
         if self.trees is None or not rows:
-            return [self.contributions(f, k) for f, k in zip(rows, kinds, strict=True)]
+            out = [self.contributions(f, k) for f, k in zip(rows, kinds, strict=True)]
+            return [c[:top] for c in out] if top is not None else out
         x = self._matrix(rows)
         steps = self.trees.steps(x)
         names = self._names
         out = []
         for f, kind, row in zip(rows, kinds, steps, strict=True):
             moved = {names[j]: float(row[j]) for j in np.flatnonzero(row).tolist()}
-            out.append(self._combine(f, kind, moved))
+            out.append(self._combine(f, kind, moved, top))
         return out
 
     def contributions(self, features: dict[str, float], kind: str) -> list[tuple[str, float]]:
@@ -193,7 +193,7 @@ class ExtractionModel:
         return self._combine(features, kind, item)
 
     def _combine(
-        self, features: dict[str, float], kind: str, item: dict[str, float]
+        self, features: dict[str, float], kind: str, item: dict[str, float], top: int | None = None
     ) -> list[tuple[str, float]]:
         """The item head's part (`item`: the trees' steps; else the weights) plus the kind
         head's, per feature, largest first."""
@@ -208,6 +208,8 @@ class ExtractionModel:
         for name, step in item.items():
             if name not in features:  # a split on a feature the candidate lacks moved it too
                 out["!" + name] = float(step)
+        if top is not None:
+            return heapq.nlargest(top, out.items(), key=lambda x: abs(x[1]))
         return sorted(out.items(), key=lambda x: -abs(x[1]))
 
     def _matrix(self, rows: list[dict[str, float]]) -> np.ndarray:
