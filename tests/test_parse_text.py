@@ -86,6 +86,26 @@ def test_plain_text_flattened_bullets_and_headings(tmp_path: Path) -> None:
     ]
 
 
+def test_a_bold_line_in_markdown_is_a_sub_heading_below_every_hash_heading(
+    tmp_path: Path,
+) -> None:
+    """'**The commitment**' under '### Ecuador – Ministry of Labour' stays inside that
+    section (its items keep the country), as a bold line does in Word and PDF."""
+    from pipeline.segment import document_to_sections
+
+    path = tmp_path / "pledges.md"
+    path.write_text(
+        "# Pledges\n\n## Governments\n\n### Ecuador – Ministry of Labour\n\n"
+        "**The commitment**\n\n- Register every child working on a dump site\n",
+        "utf-8",
+    )
+    doc = parse_file(path)
+    bold = next(b for b in doc.blocks if b.text == "The commitment")
+    assert bold.kind == BlockKind.heading and bold.heading_level == 6
+    section = next(s for s in document_to_sections(doc) if s.heading_path[-1] == "The commitment")
+    assert section.heading_path[-2] == "Ecuador – Ministry of Labour" and section.country == "ECU"
+
+
 def test_plain_text_numbered_section_headings_are_headings(tmp_path: Path) -> None:
     """Minutes in plain text number their sections; a numbered line standing alone between
     blank lines, followed by prose, is a heading, while an agenda's or a spaced list's numbered

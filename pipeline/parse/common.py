@@ -18,6 +18,11 @@ _SPACES = r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]"
 _SPACE_RE = re.compile(rf"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]{_SPACES}*| {_SPACES}+")
 
 
+# A short bold line read as a heading ranks below every styled or '#' heading (1-5): it is a
+# sub-heading typed by hand, and the section it sits in keeps its heading path and country.
+BOLD_HEADING_LEVEL = 6
+
+
 def _is_private_use(ch: str) -> bool:
     return 0xE000 <= ord(ch) <= 0xF8FF
 

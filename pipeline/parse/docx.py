@@ -29,7 +29,7 @@ import docx
 from pipeline.config import Settings
 from pipeline.errors import CorruptFileError, ResourceLimitError, UnsupportedFormatError
 from pipeline.models import Block, BlockKind, TableCellRef
-from pipeline.parse.common import Parsed, clean_space, split_marker
+from pipeline.parse.common import BOLD_HEADING_LEVEL, Parsed, clean_space, split_marker
 from pipeline.parse.ooxml import bullet_glyph, check_package, core_metadata, format_number
 
 log = logging.getLogger(__name__)
@@ -136,8 +136,6 @@ def _open(path: Path, data: bytes) -> Any:
         ) from None
 
 
-# A short bold line is read as a heading below every styled one, as the PDF reader reads it.
-_BOLD_HEADING_LEVEL = 6
 _BOLD_HEADING_MAX_WORDS = 12
 
 
@@ -538,7 +536,7 @@ class _BodyReader:
             para.bold = bool(bolds) and all(bolds)
             para.sizes = sizes
             if _bold_heading(para):
-                para.kind, para.heading_level = BlockKind.heading, _BOLD_HEADING_LEVEL
+                para.kind, para.heading_level = BlockKind.heading, BOLD_HEADING_LEVEL
             self.paras.append(para)
         for box in boxes:
             self.read(box, cell)

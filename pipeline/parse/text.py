@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from pipeline.config import Settings
 from pipeline.models import Block, BlockKind, TableCellRef
-from pipeline.parse.common import Parsed, clean_space, split_marker
+from pipeline.parse.common import BOLD_HEADING_LEVEL, Parsed, clean_space, split_marker
 from pipeline.parse.detect import decode_text, detect_format
 
 _MAIL_HEADER_RE = re.compile(
@@ -385,7 +385,11 @@ def markdown_blocks(lines: list[str], page: int, make: _Maker | None = None) -> 
         kind = BlockKind.heading if _looks_like_heading(text) else BlockKind.paragraph
         blocks.append(
             make.block(
-                kind=kind, text=text, page=page, bold=bold, heading_level=2 if bold else None
+                kind=kind,
+                text=text,
+                page=page,
+                bold=bold,
+                heading_level=BOLD_HEADING_LEVEL if bold else None,
             )
             if kind == BlockKind.heading
             else make.block(kind=kind, text=text, page=page, bold=bold)
