@@ -22,7 +22,7 @@ from pipeline.itemtext import (
     split_sentences,
     text_key,
 )
-from pipeline.lexicon import fold, lexicon, search_ignoring_case, text_patterns
+from pipeline.lexicon import lexicon, search_ignoring_case, text_patterns, word_classes
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Section
 from pipeline.rules_extract import rule_drafts
 
@@ -123,10 +123,7 @@ def document_flags(doc: Document) -> list[str]:
     # What the title says the document is: a concept note or an agenda announces, minutes
     # and reports record; the word classes of the title are the document's genre.
     title = doc.title or (headings[0] if headings else "")
-    if title:
-        lex = lexicon()
-        names = lex.class_names(lex.scan(fold(title)))
-        flags.extend(f"title:{name}" for name in names if name in _GENRE_CLASSES)
+    flags.extend(f"title:{name}" for name in word_classes(title) if name in _GENRE_CLASSES)
     return flags
 
 

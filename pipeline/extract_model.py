@@ -79,30 +79,10 @@ class Trees:
             active = active[self.feature[child] >= 0]
         return node, moved.reshape(n, width) if steps else moved
 
-    def raw_one(self, values: dict[int, float]) -> float:
-        """`raw` of one candidate given as {column: value} (absent columns are 0)."""
-        total = self.baseline
-        feature, threshold, left, right = self.feature, self.threshold, self.left, self.right
-        for root in self.roots.tolist():
-            node = root
-            while feature[node] >= 0:
-                go_left = values.get(int(feature[node]), 0.0) <= threshold[node]
-                node = int(left[node] if go_left else right[node])
-            total += float(self.value[node])
-        return total
-
     def steps(self, x: np.ndarray) -> np.ndarray:
         """How much each column moved each row's log-odds along its paths (n x columns):
         at every split, the change from the node's mean output to the child's."""
         return self._walk(x, steps=True)[1]
-
-    def path_contributions(self, values: dict[int, float], width: int) -> dict[int, float]:
-        """`steps` of one candidate given as {column: value}, for the columns it moved."""
-        x = np.zeros((1, width))
-        for column, value in values.items():
-            x[0, column] = value
-        row = self.steps(x)[0]
-        return {int(j): float(row[j]) for j in np.flatnonzero(row)}
 
 
 @dataclass(frozen=True)
@@ -121,10 +101,6 @@ class ExtractionModel:
     version: str = ""
     trees: Trees | None = None
 
-    def _columns(self, features: dict[str, float]) -> dict[int, float]:
-        index = self.features
-        return {index[n]: v for n, v in features.items() if n in index}
-
     def _z(self, features: dict[str, float], trees: bool = True) -> tuple[float, float]:
         """Both heads' log-odds; with `trees=False` the item head's weights only (the
         caller has run the trees on many candidates at once)."""
@@ -136,7 +112,7 @@ class ExtractionModel:
                 zi += w[0] * value
                 zk += w[1] * value
         if trees and self.trees is not None:
-            zi = self.trees.raw_one(self._columns(features))
+            zi = float(self.trees.raw(self._matrix([features]))[0])
         return zi, zk
 
     @cached_property
@@ -169,8 +145,7 @@ class ExtractionModel:
         """`contributions` of many candidates, the trees' paths followed for all at once;
         with `top`, only the `top` largest of each."""
         if self.trees is None or not rows:
-            out = [self.contributions(f, k) for f, k in zip(rows, kinds, strict=True)]
-            return [c[:top] for c in out] if top is not None else out
+            return [self._combine(f, k, {}, top) for f, k in zip(rows, kinds, strict=True)]
         x = self._matrix(rows)
         steps = self.trees.steps(x)
         names = self._names
@@ -185,12 +160,7 @@ class ExtractionModel:
         part in being an item (its weight, or its steps along the trees' paths) plus its
         weight for that kind, largest first. '!name' is a feature the candidate lacks whose
         absence moved it along the trees."""
-        item: dict[str, float] = {}
-        if self.trees is not None:
-            names = self._names
-            steps = self.trees.path_contributions(self._columns(features), len(self.features))
-            item = {names[j]: v for j, v in steps.items()}
-        return self._combine(features, kind, item)
+        return self.contributions_rows([features], [kind])[0]
 
     def _combine(
         self, features: dict[str, float], kind: str, item: dict[str, float], top: int | None = None

@@ -25,7 +25,7 @@ from pipeline.itemtext import (
     opens_with_action,
     opens_with_description,
 )
-from pipeline.lexicon import FutureAction, Lexicon, fold, lexicon, text_patterns
+from pipeline.lexicon import FutureAction, Lexicon, fold, lexicon, text_patterns, word_classes
 
 _URL_RE = re.compile(r"(https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
 _YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
@@ -37,17 +37,6 @@ _FIRST_PERSON_RE = re.compile(rf"^\W*({_P['first_person']})\b", re.I)
 _SUBJECT_FUTURE_RE = re.compile(
     rf"^\W*({_P['subject_pronouns']})\s+({_P['future_auxiliaries']})\b", re.I
 )
-
-
-def word_classes(text: str | None) -> list[str]:
-    """The lexicon classes whose stems occur in `text`."""
-    return list(_word_classes(text)) if text else []
-
-
-@lru_cache(maxsize=65536)
-def _word_classes(text: str) -> tuple[str, ...]:
-    lex = lexicon()
-    return lex.class_names(lex.scan(fold(text)))
 
 
 def _length_bucket(words: int) -> str:

@@ -146,6 +146,18 @@ class Lexicon:
         return tuple(name for name, bit in self.class_bits if found & bit)
 
 
+def word_classes(text: str | None) -> list[str]:
+    """The lexicon classes whose stems occur in `text` (features read the context's classes,
+    candidates a document title's)."""
+    return list(_word_classes(text)) if text else []
+
+
+@lru_cache(maxsize=65536)
+def _word_classes(text: str) -> tuple[str, ...]:
+    lex = lexicon()
+    return lex.class_names(lex.scan(fold(text)))
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     path = resources.files("pipeline.vocab").joinpath("extraction_lexicon.json")
