@@ -22,7 +22,13 @@ from pipeline.itemtext import (
     split_sentences,
     text_key,
 )
-from pipeline.lexicon import lexicon, search_ignoring_case, text_patterns, word_classes
+from pipeline.lexicon import (
+    lexicon,
+    search_ignoring_case,
+    text_pattern_lists,
+    text_patterns,
+    word_classes,
+)
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Section
 from pipeline.rules_extract import rule_drafts
 
@@ -36,7 +42,22 @@ _MAX_OPENED_WORDS = 20  # elements after "the priorities are ..." may be longer
 _LAST_AND_RE = re.compile(rf"\s(?:{_P['last_conjunctions']})\s*", re.I)
 _LEADING_AND_RE = re.compile(rf"(?:{_P['last_conjunctions']})\s+", re.I)  # "and <last one>"
 # "... undertakes to A, and it commits to B": the infinitive clauses are the commitments.
-_COMMIT_RE = re.compile(_P["commitment_openers"], re.I)
+_ADVERB_SLOT = rf"(?:,?\s+(?:{_P['interposed_adverbs']}),?)?"  # "se compromete, además, a"
+_COMMIT_RE = re.compile(_P["commitment_openers"].replace("{adv}", _ADVERB_SLOT), re.I)
+# "... will concentrate on A and on B": the preposition that opens each element, by group of
+# equivalent forms ("à", "au", "aux").
+_PREPOSITION_GROUPS = [g.split("|") for g in text_pattern_lists()["repeated_prepositions"]]
+_PREPOSITION_RE = re.compile(
+    rf"(?<![\w'’])({'|'.join(p for g in _PREPOSITION_GROUPS for p in g)})(?:\s+|(?=l['’]))", re.I
+)
+_MAX_PREPOSITION_ELEMENT_WORDS = 30
+_PURPOSE_RE = re.compile(rf"\b(?:{_P['purpose_markers']})\s+to\b", re.I)
+# "..., and convene ...": where a narrative sentence joins a second action to the first.
+_ACTION_JOINT_RE = re.compile(_P["action_joints"], re.I)
+_FUTURE_RE = re.compile(rf"\b(?:{_P['future_auxiliaries']})\b|\w(?:rá|rán|ront)\b", re.I)
+_PRONOUN_OPENING_RE = re.compile(
+    rf"\W*(?:{_P['subject_pronouns']}|this|these|that|ce|cela|esto|esta|este)\b", re.I
+)
 _COMMIT_SPLIT_RE = re.compile(_P["commitment_splits"], re.I)
 _OPENING_RE = re.compile(r"[^\s'’]*")  # the first word, up to a space or an apostrophe
 _COMMA_RE = re.compile(r"[,;]\s+")
@@ -74,6 +95,7 @@ class Candidate:
     rule_cue: str | None = None
     column_deadline: str | None = None
     doc_flags: list[str] = field(default_factory=list)  # what the whole document looks like
+    before_list: bool = False  # the last words of a paragraph right above a list or table
     _item: Item | None = field(default=None, repr=False)
 
     @property
@@ -172,14 +194,19 @@ def _section_candidates(
                 "group": f"{list_group}/{level}",
             }
             said = _reported_clause(block.text)
-            head, elements = _inline_list(said) if len(said.split()) > 25 else ("", [])
+            first, *more = split_sentences(said) or [said]
+            head, elements = _inline_list(first) if len(said.split()) > 25 else ("", [])
             if elements:  # a numbered paragraph that lists the priorities in prose
                 inline_context = {**context, "lead_in": head, "lead_gap": 0}
                 for part_no, element in enumerate(elements):
                     _add(out, builder, "inline", element, part_no, base, inline_context)
+                for part_no, sentence in enumerate(more, start=len(elements)):
+                    _add(out, builder, "list_item", sentence, part_no, base, context)
             else:
                 unit = "label" if _is_label_line(block.text) else "list_item"
-                for part_no, part in enumerate(split_clauses(said)):
+                pieces = _standalone_sentences(said) or [said]
+                parts = [c for piece in pieces for c in split_clauses(piece)]
+                for part_no, part in enumerate(parts):
                     _add(out, builder, unit, part, part_no, base, context)
             parents.append((level, block.text))
             if _is_label_line(block.text) or (
@@ -243,9 +270,16 @@ def _section_candidates(
                     _add(out, builder, "inline", element, part_no, base, inline_context)
                     part_no += 1
                 continue
-            for clause in split_clauses(sentence):
+            for clause in (c for s in split_clauses(sentence) for c in _joined_actions(s)):
                 _add(out, builder, sentence_unit, clause, part_no, base, context)
                 part_no += 1
+        if (
+            out
+            and out[-1].block is block
+            and next_text is not None
+            and blocks[n + 1].kind in (BlockKind.list_item, BlockKind.table_cell)
+        ):
+            out[-1].before_list = True  # "Promises need a calendar, so here is ours."
         if len(text.split()) <= 40:
             lead, lead_at = text, n
     return out
@@ -376,7 +410,8 @@ def _inline_list(sentence: str) -> tuple[str, list[str]]:
     colon, a list of three or more noun phrases that close the sentence ('The plenary retained
     a hotline, training for judges and a data system.') is cut the same way."""
     if ":" not in sentence:
-        return _colonless_list(sentence)
+        head, elements = _colonless_list(sentence)
+        return (head, elements) if elements else _preposition_list(sentence)
     head, _, tail = sentence.partition(":")
     if len(head.split()) < 2 or re.search(r"https?$|\d$", head.strip()):
         return "", []
@@ -387,6 +422,67 @@ def _inline_list(sentence: str) -> tuple[str, list[str]]:
     ):
         return "", []
     return head.strip() + ":", elements
+
+
+def _preposition_list(sentence: str) -> tuple[str, list[str]]:
+    """'Viet Nam will concentrate on A and on B.' -> the head up to the first 'on' and the
+    elements A, B: the same preposition repeated after a comma or 'and' opens each element.
+    The head must hold a clause of its own (three words), so 'Focus on A and on B' stays one;
+    of several such prepositions the one giving most elements, then the last, heads the list
+    ('pour la période à venir, ... la priorité à A, à B')."""
+    text = sentence.strip().rstrip(".;")
+    found: tuple[str, list[str]] = ("", [])
+    for match in _PREPOSITION_RE.finditer(text):
+        head = text[: match.start()].strip()
+        word = match.group(1).lower()
+        if len(head.split()) < 3 or (word == "to" and _PURPOSE_RE.search(text)):
+            continue  # ("... in order to A and to B" gives purposes, not a list)
+        group = next(g for g in _PREPOSITION_GROUPS if word in g)
+        forms = "|".join(re.escape(f) for f in group)
+        joint = re.compile(
+            rf"\s*(?:[,;]\s*(?:(?:{_P['last_conjunctions']})\s+)?|\s(?:{_P['last_conjunctions']})\s+)"
+            rf"(?:{forms})(?:\s+|(?=l['’]))",
+            re.I,
+        )
+        elements = [e.strip() for e in joint.split(text[match.end() :])]
+        fits = all(2 <= len(e.split()) <= _MAX_PREPOSITION_ELEMENT_WORDS for e in elements)
+        if fits and len(elements) >= max(2, len(found[1])):  # most elements; then the last
+            found = text[: match.end()].strip(), elements
+    return found
+
+
+def _joined_actions(sentence: str) -> list[str]:
+    """'The Ministry will issue guidelines ..., and convene the committee ...' -> the two
+    actions: a narrative sentence that joins a second action by ', and' or 'puis' with an
+    action verb right after it. The first part must itself state an action (an action verb
+    first, or a future), so 'Members met in May, and adopted ...' stays one."""
+    joints = _ACTION_JOINT_RE.finditer(sentence)
+    cuts = [j for j in joints if opens_with_action(sentence[j.end() :])]
+    if not cuts:
+        return [sentence]
+    starts = [0, *(j.end() for j in cuts)]
+    ends = [*(j.start() for j in cuts), len(sentence)]
+    parts = [sentence[a:b].strip() for a, b in zip(starts, ends, strict=True)]
+    if any(len(p.split()) < 3 for p in parts) or not (
+        opens_with_action(parts[0]) or _FUTURE_RE.search(parts[0])
+    ):
+        return [sentence]
+    return parts
+
+
+def _standalone_sentences(text: str) -> list[str]:
+    """The sentences of a list item when at least two of them state an action of their own
+    ('The Secretariat will publish ... . Members will be consulted ...'); otherwise [] (a
+    bullet whose later sentences explain its action is one item)."""
+    sentences = split_sentences(text)
+    if len(sentences) < 2:
+        return []
+    acting = [
+        s
+        for s in sentences
+        if not _PRONOUN_OPENING_RE.match(s) and (opens_with_action(s) or _FUTURE_RE.search(s))
+    ]
+    return sentences if len(acting) >= 2 and len(acting) >= len(sentences) - 1 else []
 
 
 def _opens_phrase(text: str) -> bool:

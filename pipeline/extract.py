@@ -23,6 +23,7 @@ from importlib import resources
 import numpy as np
 
 from pipeline.candidates import Candidate, sections_to_candidates
+from pipeline.countries import country_name, is_capital, single_country
 from pipeline.cues import is_bare_label
 from pipeline.extract_model import CLASSES, ExtractionModel, load_model
 from pipeline.features import candidate_features
@@ -83,6 +84,8 @@ _FORMS = {
     "future_action": "says someone will do something (an action verb in the future)",
     "first_person": "speaks in the first person",
     "subject_future": "says what someone will do",
+    "anaphoric": "opens by pointing back ('This will …', 'They …')",
+    "before_list": "closes the paragraph right above a list or table",
     "to_infinitive": "opens with 'To …' (a purpose)",
     "starts_lower": "starts in lower case (part of a sentence)",
     "section_stop": "its section holds no items (lessons, results …)",
@@ -256,6 +259,10 @@ def decisions_to_items(decisions: list[Decision]) -> list[Item]:
         # A shallow copy: the candidate is not used again, and the lists that change
         # (actors, context) are replaced, not changed in place.
         item = c.item.model_copy(update={"kind": d.kind, "actors": list(c.item.actors)})
+        if item.country is None and c.row_cells:
+            row_country = _row_country(c.row_cells)
+            if row_country:
+                item.country, item.country_name = row_country, country_name(row_country)
         item.cue = c.rule_cue or c.lead_in or (c.section.heading_path or [None])[-1]
         item.extraction = ExtractionEvidence(
             score=d.probabilities.get(d.kind, 1.0) if d.probabilities else 1.0,
@@ -267,6 +274,13 @@ def decisions_to_items(decisions: list[Decision]) -> list[Item]:
         items.append(item)
     attach_deadlines_and_actors(items, column_deadlines)
     return items
+
+
+def _row_country(cells: list[str]) -> str | None:
+    """The one country the other cells of a table row name ('Point focal du Niger' as the
+    lead): it gives the country of an action of a global section (an Action Group's table)."""
+    mention = single_country(" | ".join(cells))
+    return mention.code if mention and not is_capital(mention.text) else None
 
 
 INSTALLED = "installed"

@@ -37,6 +37,7 @@ _FIRST_PERSON_RE = re.compile(rf"^\W*({_P['first_person']})\b", re.I)
 _SUBJECT_FUTURE_RE = re.compile(
     rf"^\W*({_P['subject_pronouns']})\s+({_P['future_auxiliaries']})\b", re.I
 )
+_ANAPHORIC_RE = re.compile(rf"^\W*({_P['anaphoric_openers']})\b", re.I)
 
 
 def _length_bucket(words: int) -> str:
@@ -176,6 +177,8 @@ def _text_features(text: str) -> tuple[str, ...]:
         f["first_person"] = 1.0
     if _SUBJECT_FUTURE_RE.match(text):
         f["subject_future"] = 1.0
+    if _ANAPHORIC_RE.match(text):
+        f["anaphoric"] = 1.0  # "This will lead to ...": it points back, it does not act
     if _TO_INFINITIVE_RE.match(text):
         f["to_infinitive"] = 1.0  # "To share progress ...": a purpose or objective
     if text[:1].islower():
@@ -279,6 +282,8 @@ def candidate_features(c: Candidate) -> dict[str, float]:
         f["h_question"] = 1.0
     if c.block.text.lstrip().startswith(">"):
         f["quoted"] = 1.0
+    if c.before_list:
+        f["before_list"] = 1.0
     # The rule vote in the candidate's setting: a cue-opened list is not a cue-opened sentence.
     f[f"rule={c.rule_kind or 'none'}&unit={c.unit}"] = 1.0
     # The nearest context speaks loudest: an adjacent lead-in, else the parent bullet, the

@@ -236,8 +236,14 @@ def search_ignoring_case(pattern: re.Pattern[str], text: str) -> re.Match[str] |
 
 
 @lru_cache(maxsize=1)
-def text_patterns() -> dict[str, str]:
-    """The word lists of `vocab/text_patterns.json`, each as one regex alternation."""
+def text_pattern_lists() -> dict[str, tuple[str, ...]]:
+    """The word lists of `vocab/text_patterns.json`, each as its tuple of alternatives."""
     path = resources.files("pipeline.vocab").joinpath("text_patterns.json")
     data = json.loads(path.read_text("utf-8"))
-    return {k: "|".join(v) for k, v in data.items() if not k.startswith("_")}
+    return {k: tuple(v) for k, v in data.items() if not k.startswith("_")}
+
+
+@lru_cache(maxsize=1)
+def text_patterns() -> dict[str, str]:
+    """The word lists of `vocab/text_patterns.json`, each as one regex alternation."""
+    return {k: "|".join(v) for k, v in text_pattern_lists().items()}

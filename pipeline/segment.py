@@ -34,6 +34,11 @@ _COUNTRY_LINE_RE = re.compile(
     rf"^\W*(?:{text_patterns()['country_field']})\s*:\s*(?P<value>.{{2,60}})$", re.I
 )
 _FORM_FIELDS_SEEN = 80  # a form names its country among its first blocks
+# A short line under the title names the document's country; a longer one ("Return of the
+# Republic of Mozambique – completed by the Ministry of ...") only by the state's formal name.
+_SUBTITLE_WORDS = 12
+_FORMAL_SUBTITLE_WORDS = 30
+_FORMAL_STATE_RE = re.compile(rf"\b(?:{text_patterns()['formal_state_names']})\b", re.I)
 
 
 def _heading_rank(block: Block) -> int:
@@ -83,8 +88,11 @@ def document_to_sections(doc: Document) -> list[Section]:
             and stack
             and _section_number(block.text) is None
             and not _ROMAN_RE.match(block.text)
+            and not (stack[-1][1].role or stack[-1][1].stop)
         ):
-            rank = max(rank, stack[-1][0] + 1)  # a bare "Next steps" belongs to what precedes
+            # A bare "Next steps" belongs to what precedes ("Kenya"), unless that is itself a
+            # cue's section ("Challenges"): then it is the next one.
+            rank = max(rank, stack[-1][0] + 1)
         while stack and stack[-1][0] >= rank:
             stack.pop()
         parent = stack[-1][1] if stack else root
@@ -129,7 +137,8 @@ def names_region(text: str) -> bool:
 
 def document_country(doc: Document) -> CountryMention | None:
     """The country a whole document is about: the one its title names (or, without a title,
-    its first line), else the one a short subtitle line names by its name (not a city), else
+    its first line), else the one a short subtitle line names by its name (not a city) or a
+    longer one by the state's formal name ('Réponse de la République togolaise – ...'), else
     the one that dominates its text (at least 4 mentions and 75% of all country mentions, or
     3 mentions and no other country)."""
     first = doc.title or (doc.blocks[0].text if doc.blocks else None)
@@ -142,11 +151,9 @@ def document_country(doc: Document) -> CountryMention | None:
         return field
     national = bool(first and _NATIONAL_RE.search(first))
     for block in doc.blocks[1:4]:
-        if len(block.text.split()) <= 12:
-            mention = single_country(block.text)
-            # A capital names the venue; it names the country only of a national document.
-            if mention and (national or not is_capital(mention.text)):
-                return mention
+        mention = _subtitle_country(block.text, national)
+        if mention:
+            return mention
     counts: Counter[str] = Counter()
     first_seen: dict[str, CountryMention] = {}
     for block in doc.blocks:
@@ -159,6 +166,24 @@ def document_country(doc: Document) -> CountryMention | None:
     total = sum(counts.values())
     dominant = (top >= 4 and top >= 0.75 * total) or (top >= 3 and top == total)
     return first_seen[code] if dominant else None
+
+
+def _subtitle_country(text: str, national: bool) -> CountryMention | None:
+    """The country a line under the title names: a short line by the country's name (a
+    capital only in a national document, where it is the venue), a longer one by the state's
+    formal name ("Return of the Republic of Mozambique – completed by ..."), or, in a
+    national document, a venue line that opens with its city ("Abidjan-Plateau, salle ...")."""
+    words = len(text.split())
+    if words > _FORMAL_SUBTITLE_WORDS:
+        return None
+    mention = single_country(text)
+    if mention is None:
+        return None
+    if words <= _SUBTITLE_WORDS:
+        return mention if national or not is_capital(mention.text) else None
+    if _FORMAL_STATE_RE.match(mention.text) or (national and mention.start == 0):
+        return mention
+    return None
 
 
 def _country_field(blocks: list[Block]) -> CountryMention | None:

@@ -75,6 +75,58 @@ def test_two_phrases_joined_by_and_alone_split_only_when_each_opens_a_phrase(
     ]
 
 
+def test_narrative_sentences_give_one_candidate_per_action(tmp_path: Path) -> None:
+    """Actions written in prose: a repeated preposition ('on A and on B'), a second action
+    joined by ', and' or 'puis', a bullet of several acting sentences, a commitment verb with
+    an adverb before its 'a'; and the look-alikes that stay whole."""
+    _, cands = _candidates(
+        tmp_path,
+        "speech.md",
+        "# Statement\n\n"
+        "The Government will concentrate on preventing child labour in small garment workshops "
+        "and on applying the revised law on overseas recruitment.\n\n"
+        "La Mauritanie entend donner la priorité à l'application de la loi de 2015, à la "
+        "réinsertion des victimes et à la formation des juges.\n\n"
+        "The Ministry will issue guidelines to local governments on child labour free zones, "
+        "and convene the steering committee every quarter.\n\n"
+        "Nous allons affecter quarante inspecteurs aux régions minières, puis lancer un "
+        "recensement des enfants qui travaillent.\n\n"
+        "Nos comprometemos, además, a incorporar cláusulas de debida diligencia y a facilitar "
+        "la regularización de los trabajadores migrantes.\n\n"
+        "Members met in May, and adopted the plan of the working group.\n\n"
+        "Focus on training and on awareness raising.\n\n"
+        "Each group will name a focal point in order to share information and to make the "
+        "coordination of the Alliance easier.\n\n"
+        "## Follow-up\n\n"
+        "- The Chair summed up. The Secretariat will publish the two roadmaps. Members will be "
+        "consulted in January on the guidance.\n"
+        "- Develop a national action plan. It will be validated in 2025.\n",
+    )
+    texts = [c.item.text for c in cands]
+    for expected in (
+        "preventing child labour in small garment workshops",
+        "applying the revised law on overseas recruitment",
+        "l'application de la loi de 2015",
+        "la réinsertion des victimes",
+        "la formation des juges",
+        "The Ministry will issue guidelines to local governments on child labour free zones",
+        "convene the steering committee every quarter.",
+        "Nous allons affecter quarante inspecteurs aux régions minières",
+        "lancer un recensement des enfants qui travaillent.",
+        "incorporar cláusulas de debida diligencia",
+        "facilitar la regularización de los trabajadores migrantes",
+        "The Secretariat will publish the two roadmaps.",
+        "Members will be consulted in January on the guidance.",
+        # look-alikes that stay one candidate
+        "Members met in May, and adopted the plan of the working group.",
+        "Focus on training and on awareness raising.",
+        "Each group will name a focal point in order to share information and to make the "
+        "coordination of the Alliance easier.",
+        "Develop a national action plan. It will be validated in 2025.",
+    ):
+        assert expected in texts, expected
+
+
 def test_glued_cell_paragraphs_split_at_an_action_verb_but_not_after_a_function_word() -> None:
     from pipeline.candidates import split_glued_actions
 
@@ -467,3 +519,36 @@ def test_a_title_that_names_a_concept_note_or_terms_of_reference_flags_the_docum
         path = tmp_path / name
         path.write_text(f"# {title}\n\nSome text.\n\n- one\n", "utf-8")
         assert ("title:preparatory" in document_flags(parse_file(path))) is flagged, title
+
+
+def test_an_action_group_tables_row_gives_its_action_the_country_its_lead_names(
+    tmp_path: Path,
+) -> None:
+    """In a global section, the lead cell 'Point focal du Niger' makes the row's action
+    Niger's; a row whose other cells name no country stays the group's (null)."""
+    from pipeline.extract import sections_to_items
+
+    path = tmp_path / "releve.md"
+    path.write_text(
+        "# Groupe d'action sur les migrations – relevé de décisions de l'appel du 3 juin 2025\n\n"
+        "## Suites à donner\n\n"
+        "| N° | Suite | Responsable | Échéance |\n|---|---|---|---|\n"
+        "| 1 | Diffuser aux membres le plan de la note sur les frais de recrutement des "
+        "travailleurs migrants | OIT | 30 juin 2025 |\n"
+        "| 2 | Transmettre au groupe le projet de décret sur les agences privées d'emploi | "
+        "Point focal du Niger | 15 juin 2025 |\n",
+        encoding="utf-8",
+    )
+    doc = parse_file(path)
+    items = {i.text: i for i in sections_to_items(doc, document_to_sections(doc))}
+    assert (
+        items["Transmettre au groupe le projet de décret sur les agences privées d'emploi"].country
+        == "NER"
+    )
+    assert (
+        items[
+            "Diffuser aux membres le plan de la note sur les frais de recrutement des travailleurs "
+            "migrants"
+        ].country
+        is None
+    )

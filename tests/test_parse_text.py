@@ -480,3 +480,45 @@ def test_built_blocks_take_less_memory_than_validated_ones() -> None:
         return Block(kind=BlockKind.table_cell, text="x", page=1, bold=False, table=ref)
 
     assert per_block(built) < 0.67 * per_block(validated)
+
+
+def test_a_questionnaires_numbered_questions_head_their_answers(tmp_path: Path) -> None:
+    """A numbered question heads its answer however long it is and even when a numbered list
+    answers it; a Roman-numbered part heads the numbered question under it; a list number
+    glued to a lower-case word ('1.la Commission') is still a list number."""
+    path = tmp_path / "enquete.txt"
+    path.write_text(
+        "Enquête de suivi 2025\n\n"
+        "II. Orientations pour 2025-2026\n\n"
+        "5. Quelles sont les priorités de votre pays pour les deux prochaines années ?\n\n"
+        "• Mettre fin au travail des enfants dans les carrières\n"
+        "• Renforcer la prise en charge des enfants rapatriés\n\n"
+        "7. Quelles actions concrètes le pays entend-il mener d'ici la prochaine réunion ?\n\n"
+        "1.la Commission nationale tiendra une session extraordinaire\n"
+        "2. Transmettre au Secrétariat le rapport annuel\n\n"
+        "III. Besoins et observations\n\n"
+        "8. Le pays a-t-il besoin d'un appui technique ?\n\n"
+        "Oui, pour la collecte de données.\n\n"
+        "Part B. Priorities and planned action\n\n"
+        "4. What are the priority areas your Government intends to pursue over the next two "
+        "years? Please list them in order of importance.\n\n"
+        "1. Reduce child labour among refugee children in agriculture\n"
+        "2. Extend the Labour Law to domestic workers\n",
+        encoding="utf-8",
+    )
+    blocks = parse_file(path).blocks
+    kinds = {b.text: b.kind.value for b in blocks}
+    assert kinds["Orientations pour 2025-2026"] == "heading"
+    assert kinds["Quelles sont les priorités de votre pays pour les deux prochaines années ?"] == (
+        "heading"
+    )
+    assert kinds[
+        "Quelles actions concrètes le pays entend-il mener d'ici la prochaine réunion ?"
+    ] == ("heading")
+    assert kinds["Besoins et observations"] == "heading"
+    assert kinds["la Commission nationale tiendra une session extraordinaire"] == "list_item"
+    assert kinds["Transmettre au Secrétariat le rapport annuel"] == "list_item"
+    assert kinds["Part B. Priorities and planned action"] == "heading"
+    question = next(t for t in kinds if t.startswith("What are the priority areas"))
+    assert kinds[question] == "heading"
+    assert kinds["Reduce child labour among refugee children in agriculture"] == "list_item"

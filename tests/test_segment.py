@@ -228,3 +228,53 @@ def test_numbered_next_steps_stays_top_level_but_keeps_the_previous_country() ->
     assert nxt.heading_path == ["II. Next steps"]  # numbered: its own top-level section
     assert (nxt.country, nxt.country_evidence, nxt.role) == ("KEN", "Kenya", "next_step")
     assert by_heading["III. Context"].country is None
+
+
+def test_a_bare_cue_title_after_a_stop_section_is_its_own_section() -> None:
+    """'Prioridades 2026' after a 'Desafíos' slide is not a part of the challenges."""
+    doc = _doc(
+        (T, "Desafíos", None),
+        (L, "Pocos inspectores en el Chaco"),
+        (T, "Prioridades 2026", None),
+        (H, "Trabajo infantil", 2),
+        (L, "Regular el trabajo adolescente permitido"),
+        (T, "¿Qué sigue? Primer semestre 2026", None),
+        (L, "Costear la hoja de ruta"),
+    )
+    by_heading = _by_heading(document_to_sections(doc))
+    assert by_heading["Desafíos"].stop
+    assert by_heading["Prioridades 2026"].heading_path == ["Prioridades 2026"]
+    assert by_heading["Trabajo infantil"].heading_path == ["Prioridades 2026", "Trabajo infantil"]
+    assert by_heading["¿Qué sigue? Primer semestre 2026"].role == "next_step"
+
+
+def test_document_country_from_a_formal_state_name_or_a_venue_line() -> None:
+    """A line under the title longer than a subtitle names the country by the state's formal
+    name; in a national body's document a venue line that opens with the capital does too;
+    a long line that merely mentions a country does not."""
+    formal = _doc(
+        (P, "Annual reporting template, cycle 2024/2025"),
+        (
+            P,
+            "Réponse de la République togolaise – Ministère de la Fonction publique, du "
+            "Travail et du Dialogue social, Direction générale du Travail",
+        ),
+        (P, FILLER),
+    )
+    assert document_country(formal).code == "TGO"
+    venue = _doc(
+        (P, "Inter-Ministerial Steering Committee on Target 8.7 – Minutes of the third meeting"),
+        (P, "Ulaanbaatar, Government House, meeting room 3, Tuesday 18 February 2025, 14:30"),
+        (P, FILLER),
+    )
+    assert document_country(venue).code == "MNG"
+    passing = _doc(
+        (P, "Annual reporting template, cycle 2024/2025"),
+        (
+            P,
+            "Replies were received from several partners, including a delegation that had "
+            "travelled from Kenya for the occasion last week",
+        ),
+        (P, FILLER),
+    )
+    assert document_country(passing) is None

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from pipeline.config import Settings
+from pipeline.lexicon import text_patterns
 from pipeline.models import Block, BlockKind, TableCellRef
 from pipeline.parse.common import BOLD_HEADING_LEVEL, Parsed, clean_space, split_marker
 from pipeline.parse.detect import decode_text, detect_format
@@ -44,6 +45,10 @@ _CAPS_TAIL_RE = re.compile(r"(?<=[.;:]) ([A-Z][A-Z'’&-]+(?: (?:[A-Z(][A-Z()'�
 _INLINE_NUMBER_RE = re.compile(r"(?:^|(?<=\s))(\d{1,2})\.\s+(?=\S)")
 _SENTENCE_END = (".", ";", ":", "!", "?", ",")
 _SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+[A-Z(][a-z]")
+# "Part B. Priorities and planned action": a lettered or numbered part, then its title.
+_PART_RE = re.compile(
+    rf"^(?:{text_patterns()['part_words']})\s+(?:[A-Z]|\d{{1,2}}|[IVX]+)\s*[.:–—-]\s+\S", re.I
+)
 _WHOLE_BOLD_RE = re.compile(r"(\*\*|__)[^*_]+\1:?")
 _MARKUP_CHARS = frozenset("*_[]<>\\")
 
@@ -216,10 +221,15 @@ def _indent(line: str) -> int:
     return len(expanded) - len(expanded.lstrip(" "))
 
 
+_MAX_QUESTION_WORDS = 30
+
+
 def _looks_like_heading(text: str) -> bool:
     """A short line with no sentence punctuation reads as a heading in plain text; an e-mail
     header line ('From: ...', 'Date: ...', 'Objet : ...') does not."""
     words = text.split()
+    if _PART_RE.match(text) and len(words) <= 12 and not text.endswith((".", ";", ",")):
+        return True
     return (
         0 < len(words) <= 8
         and not _MAIL_HEADER_RE.match(text)
@@ -318,10 +328,28 @@ def text_blocks(lines: list[str], page: int, make: _Maker | None = None) -> list
     return blocks
 
 
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
+_ROMAN_MARKER_RE = re.compile(r"([IVXL]+)[.)]")
+
+
+def _other_numbering(marker: str, other: str) -> bool:
+    """'III.' and '8.': one numbered in Roman numerals, the other in digits."""
+    roman = (bool(_ROMAN_MARKER_RE.fullmatch(marker)), bool(_ROMAN_MARKER_RE.fullmatch(other)))
+    digits = (marker[:1].isdigit(), other[:1].isdigit())
+    return (roman == (True, False) and digits[1]) or (roman == (False, True) and digits[0])
+
+
 def _marker_number(marker: str | None) -> int | None:
-    """The leading integer of a list number ('3.' -> 3, '2.1' -> 2, '4)' -> 4); None else."""
+    """The leading integer of a list number ('3.' -> 3, '2.1' -> 2, '4)' -> 4, 'III.' -> 3);
+    None else."""
     digits = re.match(r"\d+", marker or "")
-    return int(digits.group()) if digits else None
+    if digits:
+        return int(digits.group())
+    roman = _ROMAN_MARKER_RE.fullmatch(marker or "")
+    if not roman:
+        return None
+    values = [_ROMAN[c] for c in roman.group(1).lower()]
+    return sum(-v if v < w else v for v, w in zip(values, [*values[1:], 0], strict=True))
 
 
 def _numbered_heading(lines: list[str], i: int, marker: str, rest: str, following: str) -> bool:
@@ -330,18 +358,23 @@ def _numbered_heading(lines: list[str], i: int, marker: str, rest: str, followin
     Plain-text reports and minutes number their sections ('2. Review of action points'):
     such a line is heading-shaped, has blank lines on both sides, is followed by text that is
     not another numbered or bulleted line, and does not continue a numbered list just above
-    (whose items may be spaced by blank lines too)."""
+    (whose items may be spaced by blank lines too). A numbered question of a questionnaire
+    heads its answer however long it is."""
     number = _marker_number(marker)
-    if number is None or not _looks_like_heading(rest):
+    # (a question may be followed by an instruction: "... two years? Please list them.")
+    question = "?" in rest and len(rest.split()) <= _MAX_QUESTION_WORDS
+    if number is None or not (_looks_like_heading(rest) or question):
         return False
     if i + 1 >= len(lines) or lines[i + 1].strip() or (i > 0 and lines[i - 1].strip()):
         return False
-    if not following.strip() or split_marker(clean_space(following))[0]:
-        return False
+    after = split_marker(clean_space(following))[0]
+    if not following.strip() or (after and not question and not _other_numbering(marker, after)):
+        return False  # (a question heads the list that answers it; 'III.' heads '8.')
     for j in range(i - 1, -1, -1):  # the previous non-blank line
         if lines[j].strip():
             before = split_marker(clean_space(lines[j]))[0]
-            return _marker_number(before) != number - 1
+            continues = _marker_number(before) == number - 1
+            return not continues or _other_numbering(marker, before or "")
     return True
 
 
