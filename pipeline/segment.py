@@ -38,6 +38,7 @@ _FORM_FIELDS_SEEN = 80  # a form names its country among its first blocks
 # Republic of Mozambique – completed by the Ministry of ...") only by the state's formal name.
 _SUBTITLE_WORDS = 12
 _FORMAL_SUBTITLE_WORDS = 30
+_GLOBAL_BODY_RE = re.compile(rf"\b(?:{text_patterns()['global_bodies']})\b", re.I)
 _FORMAL_STATE_RE = re.compile(rf"\b(?:{text_patterns()['formal_state_names']})\b", re.I)
 
 
@@ -140,7 +141,7 @@ def document_country(doc: Document) -> CountryMention | None:
     its first line), else the one a short subtitle line names by its name (not a city) or a
     longer one by the state's formal name ('Réponse de la République togolaise – ...'), else
     the one that dominates its text (at least 4 mentions and 75% of all country mentions, or
-    3 mentions and no other country)."""
+    3 mentions and no other country) unless the title names a global body (a GCG record)."""
     first = doc.title or (doc.blocks[0].text if doc.blocks else None)
     if first and len(first.split()) <= 20:
         mention = single_country(first)
@@ -165,6 +166,8 @@ def document_country(doc: Document) -> CountryMention | None:
     code, top = counts.most_common(1)[0]
     total = sum(counts.values())
     dominant = (top >= 4 and top >= 0.75 * total) or (top >= 3 and top == total)
+    if first and _GLOBAL_BODY_RE.search(first):
+        return None  # a GCG or Action Group record: the country it discusses is not its own
     return first_seen[code] if dominant else None
 
 

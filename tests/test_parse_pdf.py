@@ -897,3 +897,25 @@ def test_numbered_item_wrapped_between_its_number_and_its_text_stays_one_item(
         ),
         ("list_item", "2.", "Désigner un point focal dans chaque ministère"),
     ]
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_a_table_cells_paragraphs_stay_apart_when_only_their_spacing_shows(engine: str) -> None:
+    """A slide's table cell holds two actions as two paragraphs; exported to PDF, the second
+    one's first word would not have fitted on the line above, so only the paragraph spacing
+    (a little more than the lines' wrap) tells them apart. Both engines see it."""
+    from pipeline.config import Settings
+
+    path = Path(__file__).resolve().parents[1] / "corpus/docs/mwi_gcg_pathfinder_update_2025.pdf"
+    cells = [
+        b.text
+        for b in parse_file(path, settings=Settings(pdf_engine=engine)).blocks
+        if b.table and not b.table.is_header
+    ]
+    assert "Set up a complaints desk for migrant workers at the Ministry of Labour" in cells
+    assert "Negotiate a bilateral labour agreement with the United Arab Emirates" in cells
+    # a paragraph that wraps over lines stays whole
+    assert (
+        "Hold pre-departure orientation for every worker recruited under a bilateral labour "
+        "agreement" in cells
+    )

@@ -522,3 +522,22 @@ def test_a_questionnaires_numbered_questions_head_their_answers(tmp_path: Path) 
     question = next(t for t in kinds if t.startswith("What are the priority areas"))
     assert kinds[question] == "heading"
     assert kinds["Reduce child labour among refugee children in agriculture"] == "list_item"
+
+
+def test_lettered_sections_of_a_plain_text_record_are_headings(tmp_path: Path) -> None:
+    """'C. Action Groups' is a section heading; a sentence that opens with an initial is not."""
+    path = tmp_path / "record.txt"
+    path.write_text(
+        "Summary of proceedings\n\nB. New Pathfinder Countries\n\nChile\n\n"
+        "7. The government will open a public consultation in March.\n\n"
+        "F. Closing\n\n"
+        "16. The Secretariat will publish the roadmaps on the knowledge platform.\n\n"
+        "J. Smith chaired the session and thanked the hosts for the meeting.\n",
+        encoding="utf-8",
+    )
+    kinds = {b.text: b.kind.value for b in parse_file(path).blocks}
+    assert kinds["B. New Pathfinder Countries"] == "heading"
+    assert kinds["F. Closing"] == "heading"
+    assert kinds["J. Smith chaired the session and thanked the hosts for the meeting."] == (
+        "paragraph"
+    )

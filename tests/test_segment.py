@@ -278,3 +278,17 @@ def test_document_country_from_a_formal_state_name_or_a_venue_line() -> None:
         (P, FILLER),
     )
     assert document_country(passing) is None
+
+
+def test_a_global_bodys_record_takes_no_country_from_the_one_it_discusses() -> None:
+    """A GCG record that discusses one candidate country at length is still the GCG's."""
+    blocks = [(P, FILLER), (P, FILLER), (P, FILLER)]
+    blocks += [
+        (P, f"Une délégation du Gabon était invitée pour le point trois. {FILLER}"),
+        (P, f"La candidature du Gabon a été examinée par les membres. {FILLER}"),
+        (P, f"Le Gabon s'engage à adopter un plan national contre la traite. {FILLER}"),
+    ]
+    gcg = _doc(*blocks, title="Relevé de conclusions du Groupe de coordination mondial")
+    assert document_country(gcg) is None
+    national = _doc(*blocks, title="Relevé de conclusions de l'atelier")
+    assert document_country(national).code == "GAB"

@@ -959,6 +959,9 @@ def _leading(stacks: Iterable[Sequence[Line]]) -> float:
     return ratios[len(ratios) // 10]
 
 
+_PARAGRAPH_SPACING_MIN = 0.8  # points: less is the jitter of line positions
+
+
 def _pitch_limit(size: float, leading: float) -> float:
     """The largest top-to-top distance between two lines of one paragraph."""
     return size * min(1.2 * leading, 1.5) if leading else size * 1.4
@@ -1124,7 +1127,11 @@ def _assign_levels(drafts: Sequence[_Draft]) -> None:
 
 
 def _paragraphs_in_cell(lines: Sequence[Line], leading: float) -> list[list[Line]]:
-    """Split a cell's lines into paragraphs: vertical gaps, or a sentence end on a short line."""
+    """Split a cell's lines into paragraphs: vertical gaps, a sentence end on a short line, or
+    a line that opens with a capital a little further down than the lines wrap (the spacing
+    a slide or a word processor puts between a cell's paragraphs: 'Set up a desk at the
+    Ministry of Labour' / 'Negotiate a bilateral agreement' is two actions, although the
+    second one's first word would not have fitted on the line above)."""
     groups: list[list[Line]] = []
     if not lines:
         return groups
@@ -1134,12 +1141,28 @@ def _paragraphs_in_cell(lines: Sequence[Line], leading: float) -> list[list[Line
         if groups:
             prev = groups[-1][-1]
             size = max(line.size, prev.size)
-            near = 0 < line.top - prev.top <= _pitch_limit(size, leading)
-            if near and line.marker is None and not _ends_paragraph(prev, line, right, width):
+            pitch = line.top - prev.top
+            near = 0 < pitch <= _pitch_limit(size, leading)
+            if (
+                near
+                and line.marker is None
+                and not _ends_paragraph(prev, line, right, width)
+                and not _spaced_paragraph(prev, line, pitch, leading)
+            ):
                 groups[-1].append(line)
                 continue
         groups.append([line])
     return groups
+
+
+def _spaced_paragraph(prev: Line, line: Line, pitch: float, leading: float) -> bool:
+    """A line that opens with a capital or digit and sits further below `prev` than lines of
+    its size wrap (`leading`, the table's tightest usual pitch) by a paragraph's spacing."""
+    if not leading or abs(line.size - prev.size) > 0.5:
+        return False
+    if not (line.text[:1].isupper() or line.text[:1].isdigit()):
+        return False
+    return pitch - leading * line.size > max(_PARAGRAPH_SPACING_MIN, 0.06 * line.size)
 
 
 def _grid_drafts(grid: Grid, table_id: str) -> list[_Draft]:

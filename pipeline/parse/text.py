@@ -45,6 +45,8 @@ _CAPS_TAIL_RE = re.compile(r"(?<=[.;:]) ([A-Z][A-Z'’&-]+(?: (?:[A-Z(][A-Z()'�
 _INLINE_NUMBER_RE = re.compile(r"(?:^|(?<=\s))(\d{1,2})\.\s+(?=\S)")
 _SENTENCE_END = (".", ";", ":", "!", "?", ",")
 _SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+[A-Z(][a-z]")
+# "C. Action Groups": a section lettered by a capital, then its capitalised title.
+_LETTERED_RE = re.compile(r"^[A-Z][.)]\s+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]")
 # "Part B. Priorities and planned action": a lettered or numbered part, then its title.
 _PART_RE = re.compile(
     rf"^(?:{text_patterns()['part_words']})\s+(?:[A-Z]|\d{{1,2}}|[IVX]+)\s*[.:–—-]\s+\S", re.I
@@ -228,7 +230,8 @@ def _looks_like_heading(text: str) -> bool:
     """A short line with no sentence punctuation reads as a heading in plain text; an e-mail
     header line ('From: ...', 'Date: ...', 'Objet : ...') does not."""
     words = text.split()
-    if _PART_RE.match(text) and len(words) <= 12 and not text.endswith((".", ";", ",")):
+    part = _PART_RE.match(text) or _LETTERED_RE.match(text)
+    if part and len(words) <= 12 and not text.endswith((".", ";", ",")):
         return True
     return (
         0 < len(words) <= 8
