@@ -217,6 +217,7 @@ def decide(
             or row_done(c)
             or _said_done(c.text)
             or is_bare_label(c.text)  # "Priorities for action" names a list, is not in it
+            or _QUESTION_RE.search(c.text)  # a questionnaire's question asks, it does not act
         ):
             kind = None
         key = (c.block.id, text_key(c.text))
@@ -274,6 +275,10 @@ def decisions_to_items(decisions: list[Decision]) -> list[Item]:
         items.append(item)
     attach_deadlines_and_actors(items, column_deadlines)
     return items
+
+
+# "What are your priorities? Please list them.": a question mark outside a link.
+_QUESTION_RE = re.compile(r"[?¿](?!\S*=)")
 
 
 def _row_country(cells: list[str]) -> str | None:

@@ -552,3 +552,26 @@ def test_an_action_group_tables_row_gives_its_action_the_country_its_lead_names(
         ].country
         is None
     )
+
+
+def test_a_questionnaires_question_is_never_an_item(tmp_path: Path) -> None:
+    """Numbered questions set as list items (as a Word questionnaire numbers them) ask; the
+    answers under them are the items."""
+    from pipeline.extract import sections_to_items
+
+    path = tmp_path / "questionnaire.md"
+    path.write_text(
+        "# Pathfinder Country self-assessment\n\n## Part B. Priorities and planned action\n\n"
+        "1. What are the priority areas your Government intends to pursue over the next two "
+        "years? Please list them in order of importance.\n\n"
+        "- Reduce child labour among refugee children in agriculture and urban workshops\n"
+        "- Extend the protection of the Labour Law to agricultural and domestic workers\n\n"
+        "2. What concrete steps are planned in the next twelve months?\n\n"
+        "- Issue the by-law on working conditions in agriculture\n"
+        "- Recruit and train 50 additional labour inspectors\n",
+        encoding="utf-8",
+    )
+    doc = parse_file(path)
+    texts = [i.text for i in sections_to_items(doc, document_to_sections(doc))]
+    assert "Issue the by-law on working conditions in agriculture" in texts
+    assert not [t for t in texts if "?" in t]
