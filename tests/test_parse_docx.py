@@ -577,3 +577,26 @@ def test_malformed_document_xml_is_corrupt(tmp_path: Path) -> None:
             zf.writestr(name, data)
     with pytest.raises(PipelineError):
         parse_file(path)
+
+
+def test_a_numbered_question_heads_its_answers(tmp_path: Path) -> None:
+    """A Word questionnaire numbers its questions as a list; a question followed by what
+    does not ask is a sub-heading over its answer, as in the plain-text rendition. Two
+    questions in a row (an FAQ's list of questions) stay list items but the last."""
+    document = docx.Document()
+    document.add_paragraph("Part B. Priorities and planned action", style="Heading 1")
+    document.add_paragraph(
+        "What are the priority areas of your Government? Please list them.", style="List Number"
+    )
+    document.add_paragraph("Reduce child labour in agriculture", style="List Bullet")
+    document.add_paragraph("Is there a national plan?", style="List Number")
+    document.add_paragraph("Who chairs the committee?", style="List Number")
+    document.add_paragraph("The Minister of Labour chairs it.")
+    doc = parse_file(_save(document, tmp_path))
+    kinds = {b.text: b.kind for b in doc.blocks}
+    assert kinds["What are the priority areas of your Government? Please list them."] == (
+        BlockKind.heading
+    )
+    assert kinds["Reduce child labour in agriculture"] == BlockKind.list_item
+    assert kinds["Is there a national plan?"] == BlockKind.list_item
+    assert kinds["Who chairs the committee?"] == BlockKind.heading

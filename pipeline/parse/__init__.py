@@ -25,7 +25,7 @@ from pipeline.errors import (
 )
 from pipeline.fileio import path_text
 from pipeline.models import BlockKind, Document, Format
-from pipeline.parse.common import Parsed
+from pipeline.parse.common import BOLD_HEADING_LEVEL, Parsed
 from pipeline.parse.detect import detect_format
 from pipeline.textnorm import fold
 
@@ -174,7 +174,8 @@ def parse_file(
         title=parsed.title,
         metadata=parsed.metadata,
         blocks=number_blocks(
-            form_tables(drop_repeated_furniture(parsed)), prefix="s" if fmt == "pptx" else "p"
+            question_headings(form_tables(drop_repeated_furniture(parsed))),
+            prefix="s" if fmt == "pptx" else "p",
         ),
     )
 
@@ -238,6 +239,36 @@ def form_tables(parsed: Parsed) -> Parsed:
             block = block.model_copy(update={"table": ref})
         blocks.append(block)
     return Parsed(blocks, parsed.page_count, parsed.title, parsed.metadata)
+
+
+_QUESTION_WORDS = 40  # a questionnaire's question, with its instruction
+
+
+def question_headings(parsed: Parsed) -> Parsed:
+    """A list item that asks ('4. What are the priority areas ...? Please list them.') and
+    is followed by something that does not ask is a questionnaire's question: it heads its
+    answer as a sub-heading, as the plain-text rendition's standalone question does. Word
+    numbers its questions as a list; without this its answers sat under the previous
+    heading, and a question was judged as an item."""
+    blocks = parsed.blocks
+    changed = False
+    out = []
+    for n, block in enumerate(blocks):
+        following = blocks[n + 1] if n + 1 < len(blocks) else None
+        if (
+            block.kind == BlockKind.list_item
+            and block.table is None
+            and "?" in block.text
+            and len(block.text.split()) <= _QUESTION_WORDS
+            and following is not None
+            and "?" not in following.text
+        ):
+            block = block.model_copy(
+                update={"kind": BlockKind.heading, "heading_level": BOLD_HEADING_LEVEL}
+            )
+            changed = True
+        out.append(block)
+    return Parsed(out, parsed.page_count, parsed.title, parsed.metadata) if changed else parsed
 
 
 def _is_form(grid: dict[tuple[int, int], list[str]]) -> bool:
