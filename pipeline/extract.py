@@ -30,6 +30,7 @@ from pipeline.features import candidate_features
 from pipeline.itemtext import attach_deadlines_and_actors, text_key
 from pipeline.lexicon import Terms, fold, lexicon, search_ignoring_case
 from pipeline.models import Document, ExtractionEvidence, Item, ItemKind, Section
+from pipeline.parse.common import asks
 
 SIBLING_WEIGHT = 0.7
 THRESHOLD = 0.5  # P(priority) + P(next_step) needed to take a candidate
@@ -217,7 +218,7 @@ def decide(
             or row_done(c)
             or _said_done(c.text)
             or is_bare_label(c.text)  # "Priorities for action" names a list, is not in it
-            or _QUESTION_RE.search(c.text)  # a questionnaire's question asks, it does not act
+            or asks(c.text)  # a questionnaire's question asks, it does not act
         ):
             kind = None
         key = (c.block.id, text_key(c.text))
@@ -275,10 +276,6 @@ def decisions_to_items(decisions: list[Decision]) -> list[Item]:
         items.append(item)
     attach_deadlines_and_actors(items, column_deadlines)
     return items
-
-
-# "What are your priorities? Please list them.": a question mark outside a link.
-_QUESTION_RE = re.compile(r"[?¿](?!\S*=)")
 
 
 def _row_country(cells: list[str]) -> str | None:

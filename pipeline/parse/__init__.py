@@ -25,7 +25,7 @@ from pipeline.errors import (
 )
 from pipeline.fileio import path_text
 from pipeline.models import BlockKind, Document, Format
-from pipeline.parse.common import BOLD_HEADING_LEVEL, Parsed
+from pipeline.parse.common import BOLD_HEADING_LEVEL, Parsed, asks
 from pipeline.parse.detect import detect_format
 from pipeline.textnorm import fold
 
@@ -258,10 +258,10 @@ def question_headings(parsed: Parsed) -> Parsed:
         if (
             block.kind == BlockKind.list_item
             and block.table is None
-            and "?" in block.text
+            and asks(block.text)
             and len(block.text.split()) <= _QUESTION_WORDS
             and following is not None
-            and "?" not in following.text
+            and not asks(following.text)
         ):
             block = block.model_copy(
                 update={"kind": BlockKind.heading, "heading_level": BOLD_HEADING_LEVEL}

@@ -60,6 +60,16 @@ def _marker_res() -> _MarkerRes:
     return _MarkerRes(glyph_re, number_re, glued_re, quantity_re, simple_re)
 
 
+# A question mark that ends a sentence ("... two years? Please list them."), or an opening
+# one; not the "?" of a link's query ("http://example.org/?d=1").
+_QUESTION_RE = re.compile(r"\?(?=\s|$)|¿")
+
+
+def asks(text: str) -> bool:
+    """True when `text` asks a question."""
+    return bool(_QUESTION_RE.search(text))
+
+
 def split_marker(text: str) -> tuple[str | None, str]:
     """Split a leading bullet glyph or list number from `text`.
 
