@@ -56,7 +56,7 @@ _PURPOSE_RE = re.compile(rf"\b(?:{_P['purpose_markers']})\s+to\b", re.I)
 _ACTION_JOINT_RE = re.compile(_P["action_joints"], re.I)
 _FUTURE_RE = re.compile(rf"\b(?:{_P['future_auxiliaries']})\b|\w(?:rá|rán|ront)\b", re.I)
 _PRONOUN_OPENING_RE = re.compile(
-    rf"\W*(?:{_P['subject_pronouns']}|this|these|that|ce|cela|esto|esta|este)\b", re.I
+    rf"\W*(?:{_P['subject_pronouns']}|{_P['demonstrative_subjects']})\b", re.I
 )
 _COMMIT_SPLIT_RE = re.compile(_P["commitment_splits"], re.I)
 _OPENING_RE = re.compile(r"[^\s'’]*")  # the first word, up to a space or an apostrophe
