@@ -50,6 +50,16 @@ _PREPOSITION_GROUPS = [g.split("|") for g in text_pattern_lists()["repeated_prep
 _PREPOSITION_RE = re.compile(
     rf"(?<![\w'’])({'|'.join(p for g in _PREPOSITION_GROUPS for p in g)})(?:\s+|(?=l['’]))", re.I
 )
+# Each preposition's joint between two elements: ", on", "and on", "; à la", ", au ".
+_PREPOSITION_JOINTS = {
+    form: re.compile(
+        rf"\s*(?:[,;]\s*(?:(?:{_P['last_conjunctions']})\s+)?|\s(?:{_P['last_conjunctions']})\s+)"
+        rf"(?:{'|'.join(re.escape(f) for f in group)})(?:\s+|(?=l['’]))",
+        re.I,
+    )
+    for group in _PREPOSITION_GROUPS
+    for form in group
+}
 _MAX_PREPOSITION_ELEMENT_WORDS = 30
 _PURPOSE_RE = re.compile(rf"\b(?:{_P['purpose_markers']})\s+to\b", re.I)
 # "..., and convene ...": where a narrative sentence joins a second action to the first.
@@ -194,7 +204,8 @@ def _section_candidates(
                 "group": f"{list_group}/{level}",
             }
             said = _reported_clause(block.text)
-            first, *more = split_sentences(said) or [said]
+            sentences = split_sentences(said) or [said]
+            first, *more = sentences
             head, elements = _inline_list(first) if len(said.split()) > 25 else ("", [])
             if elements:  # a numbered paragraph that lists the priorities in prose
                 inline_context = {**context, "lead_in": head, "lead_gap": 0}
@@ -204,7 +215,7 @@ def _section_candidates(
                     _add(out, builder, "list_item", sentence, part_no, base, context)
             else:
                 unit = "label" if _is_label_line(block.text) else "list_item"
-                pieces = _standalone_sentences(said) or [said]
+                pieces = _standalone_sentences(sentences) or [said]
                 parts = [c for piece in pieces for c in split_clauses(piece)]
                 for part_no, part in enumerate(parts):
                     _add(out, builder, unit, part, part_no, base, context)
@@ -437,14 +448,7 @@ def _preposition_list(sentence: str) -> tuple[str, list[str]]:
         word = match.group(1).lower()
         if len(head.split()) < 3 or (word == "to" and _PURPOSE_RE.search(text)):
             continue  # ("... in order to A and to B" gives purposes, not a list)
-        group = next(g for g in _PREPOSITION_GROUPS if word in g)
-        forms = "|".join(re.escape(f) for f in group)
-        joint = re.compile(
-            rf"\s*(?:[,;]\s*(?:(?:{_P['last_conjunctions']})\s+)?|\s(?:{_P['last_conjunctions']})\s+)"
-            rf"(?:{forms})(?:\s+|(?=l['’]))",
-            re.I,
-        )
-        elements = [e.strip() for e in joint.split(text[match.end() :])]
+        elements = [e.strip() for e in _PREPOSITION_JOINTS[word].split(text[match.end() :])]
         fits = all(2 <= len(e.split()) <= _MAX_PREPOSITION_ELEMENT_WORDS for e in elements)
         if fits and len(elements) >= max(2, len(found[1])):  # most elements; then the last
             found = text[: match.end()].strip(), elements
@@ -470,11 +474,10 @@ def _joined_actions(sentence: str) -> list[str]:
     return parts
 
 
-def _standalone_sentences(text: str) -> list[str]:
+def _standalone_sentences(sentences: list[str]) -> list[str]:
     """The sentences of a list item when at least two of them state an action of their own
     ('The Secretariat will publish ... . Members will be consulted ...'); otherwise [] (a
     bullet whose later sentences explain its action is one item)."""
-    sentences = split_sentences(text)
     if len(sentences) < 2:
         return []
     acting = [

@@ -155,6 +155,8 @@ def document_country(doc: Document) -> CountryMention | None:
         mention = _subtitle_country(block.text, national)
         if mention:
             return mention
+    if first and _GLOBAL_BODY_RE.search(first):
+        return None  # a GCG or Action Group record: the country it discusses is not its own
     counts: Counter[str] = Counter()
     first_seen: dict[str, CountryMention] = {}
     for block in doc.blocks:
@@ -166,8 +168,6 @@ def document_country(doc: Document) -> CountryMention | None:
     code, top = counts.most_common(1)[0]
     total = sum(counts.values())
     dominant = (top >= 4 and top >= 0.75 * total) or (top >= 3 and top == total)
-    if first and _GLOBAL_BODY_RE.search(first):
-        return None  # a GCG or Action Group record: the country it discusses is not its own
     return first_seen[code] if dominant else None
 
 

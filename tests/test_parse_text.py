@@ -303,16 +303,21 @@ def test_text_parsing_is_linear_in_the_number_of_lines() -> None:
         assert per_line[1] <= per_line[0] * 1.1, (parser.__name__, per_line)
 
 
+def _kinds(tmp_path: Path, name: str, text: str) -> dict[str, str]:
+    """The kind of each block of the text file `name` holding `text`, by the block's text."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return {b.text: b.kind.value for b in parse_file(path).blocks}
+
+
 def test_email_headers_are_not_headings_and_the_subject_is(tmp_path: Path) -> None:
-    path = tmp_path / "mail.txt"
-    path.write_text(
+    kinds = _kinds(
+        tmp_path,
+        "mail.txt",
         "From: Focal point <fp@example.org>\nTo: Secretariat <s@example.org>\n"
         "Date: Thu, 6 Feb 2025 09:17\nSubject: Next steps after the workshop\n\n"
         "Dear colleagues,\n\n1. Share the draft roadmap by 21 February\n",
-        encoding="utf-8",
     )
-    blocks = parse_file(path).blocks
-    kinds = {b.text: b.kind.value for b in blocks}
     assert kinds["From: Focal point <fp@example.org>"] == "paragraph"
     assert kinds["Date: Thu, 6 Feb 2025 09:17"] == "paragraph"
     assert kinds["Next steps after the workshop"] == "heading"
@@ -486,8 +491,9 @@ def test_a_questionnaires_numbered_questions_head_their_answers(tmp_path: Path) 
     """A numbered question heads its answer however long it is and even when a numbered list
     answers it; a Roman-numbered part heads the numbered question under it; a list number
     glued to a lower-case word ('1.la Commission') is still a list number."""
-    path = tmp_path / "enquete.txt"
-    path.write_text(
+    kinds = _kinds(
+        tmp_path,
+        "enquete.txt",
         "Enquête de suivi 2025\n\n"
         "II. Orientations pour 2025-2026\n\n"
         "5. Quelles sont les priorités de votre pays pour les deux prochaines années ?\n\n"
@@ -504,10 +510,7 @@ def test_a_questionnaires_numbered_questions_head_their_answers(tmp_path: Path) 
         "years? Please list them in order of importance.\n\n"
         "1. Reduce child labour among refugee children in agriculture\n"
         "2. Extend the Labour Law to domestic workers\n",
-        encoding="utf-8",
     )
-    blocks = parse_file(path).blocks
-    kinds = {b.text: b.kind.value for b in blocks}
     assert kinds["Orientations pour 2025-2026"] == "heading"
     assert kinds["Quelles sont les priorités de votre pays pour les deux prochaines années ?"] == (
         "heading"
@@ -526,16 +529,15 @@ def test_a_questionnaires_numbered_questions_head_their_answers(tmp_path: Path) 
 
 def test_lettered_sections_of_a_plain_text_record_are_headings(tmp_path: Path) -> None:
     """'C. Action Groups' is a section heading; a sentence that opens with an initial is not."""
-    path = tmp_path / "record.txt"
-    path.write_text(
+    kinds = _kinds(
+        tmp_path,
+        "record.txt",
         "Summary of proceedings\n\nB. New Pathfinder Countries\n\nChile\n\n"
         "7. The government will open a public consultation in March.\n\n"
         "F. Closing\n\n"
         "16. The Secretariat will publish the roadmaps on the knowledge platform.\n\n"
         "J. Smith chaired the session and thanked the hosts for the meeting.\n",
-        encoding="utf-8",
     )
-    kinds = {b.text: b.kind.value for b in parse_file(path).blocks}
     assert kinds["B. New Pathfinder Countries"] == "heading"
     assert kinds["F. Closing"] == "heading"
     assert kinds["J. Smith chaired the session and thanked the hosts for the meeting."] == (

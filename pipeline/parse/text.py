@@ -22,7 +22,13 @@ from pydantic import BaseModel
 from pipeline.config import Settings
 from pipeline.lexicon import text_patterns
 from pipeline.models import Block, BlockKind, TableCellRef
-from pipeline.parse.common import BOLD_HEADING_LEVEL, Parsed, clean_space, split_marker
+from pipeline.parse.common import (
+    BOLD_HEADING_LEVEL,
+    Parsed,
+    asks,
+    clean_space,
+    split_marker,
+)
 from pipeline.parse.detect import decode_text, detect_format
 
 _MAIL_HEADER_RE = re.compile(
@@ -335,11 +341,15 @@ _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
 _ROMAN_MARKER_RE = re.compile(r"([IVXL]+)[.)]")
 
 
+def _numbering(marker: str) -> str:
+    if _ROMAN_MARKER_RE.fullmatch(marker):
+        return "roman"
+    return "digits" if marker[:1].isdigit() else ""
+
+
 def _other_numbering(marker: str, other: str) -> bool:
     """'III.' and '8.': one numbered in Roman numerals, the other in digits."""
-    roman = (bool(_ROMAN_MARKER_RE.fullmatch(marker)), bool(_ROMAN_MARKER_RE.fullmatch(other)))
-    digits = (marker[:1].isdigit(), other[:1].isdigit())
-    return (roman == (True, False) and digits[1]) or (roman == (False, True) and digits[0])
+    return {_numbering(marker), _numbering(other)} == {"roman", "digits"}
 
 
 def _marker_number(marker: str | None) -> int | None:
@@ -365,7 +375,7 @@ def _numbered_heading(lines: list[str], i: int, marker: str, rest: str, followin
     heads its answer however long it is."""
     number = _marker_number(marker)
     # (a question may be followed by an instruction: "... two years? Please list them.")
-    question = "?" in rest and len(rest.split()) <= _MAX_QUESTION_WORDS
+    question = asks(rest) and len(rest.split()) <= _MAX_QUESTION_WORDS
     if number is None or not (_looks_like_heading(rest) or question):
         return False
     if i + 1 >= len(lines) or lines[i + 1].strip() or (i > 0 and lines[i - 1].strip()):
