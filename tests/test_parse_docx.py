@@ -600,3 +600,38 @@ def test_a_numbered_question_heads_its_answers(tmp_path: Path) -> None:
     assert kinds["Reduce child labour in agriculture"] == BlockKind.list_item
     assert kinds["Is there a national plan?"] == BlockKind.list_item
     assert kinds["Who chairs the committee?"] == BlockKind.heading
+
+
+def test_a_one_row_table_of_titled_columns_heads_each_column_with_its_title(
+    tmp_path: Path,
+) -> None:
+    """A Word table laid out as boxes side by side: each cell opens with a bold title over
+    its actions. The titles are the columns' headers; a column whose first paragraph is
+    plain, or a table of two rows, keeps its cells as they are."""
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    for cell, (title, actions) in zip(
+        table.rows[0].cells,
+        [
+            ("Evidence", ["Build a shared research repository", "Map risks in camps"]),
+            ("Protection", ["Integrate anti-trafficking measures into response plans"]),
+        ],
+        strict=True,
+    ):
+        cell.paragraphs[0].add_run(title).bold = True
+        for action in actions:
+            cell.add_paragraph(action)
+    plain = document.add_table(rows=1, cols=2)
+    for cell in plain.rows[0].cells:
+        cell.paragraphs[0].add_run("Label")
+        cell.add_paragraph("Detail of the label")
+    refs = [(b.text, b.table) for b in parse_file(_save(document, tmp_path)).blocks if b.table]
+    got = [(t, r.row, r.col, r.header, r.is_header) for t, r in refs if r is not None]
+    assert got[:5] == [
+        ("Evidence", 0, 0, None, True),
+        ("Build a shared research repository", 1, 0, "Evidence", False),
+        ("Map risks in camps", 1, 0, "Evidence", False),
+        ("Protection", 0, 1, None, True),
+        ("Integrate anti-trafficking measures into response plans", 1, 1, "Protection", False),
+    ]
+    assert all(row == 0 and not is_header for _, row, _, _, is_header in got[5:])

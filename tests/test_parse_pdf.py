@@ -919,3 +919,27 @@ def test_a_table_cells_paragraphs_stay_apart_when_only_their_spacing_shows(engin
         "Hold pre-departure orientation for every worker recruited under a bilateral labour "
         "agreement" in cells
     )
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_boxes_side_by_side_give_their_bold_titles_as_column_headers(engine: str) -> None:
+    """A slide's four pillar boxes, exported to PDF, are read as a one-row table; each box's
+    bold title heads its column (as it heads its items in the slide deck), so the items under
+    it carry it as their header and the title itself is a header cell, not a row."""
+    from pipeline.config import Settings
+
+    path = Path(__file__).resolve().parents[1] / "corpus/docs/tgo_atelier_pays_pionnier.pdf"
+    blocks = parse_file(path, settings=Settings(pdf_engine=engine)).blocks
+    cells = {b.text: b.table for b in blocks if b.table}
+    title = cells["Axe 2 — Protection"]
+    assert title is not None and title.is_header and title.row == 0
+    item = cells["Réinsérer les enfants retirés du travail dans les carrières de gravier"]
+    assert item is not None and not item.is_header
+    assert (item.row, item.col, item.header) == (1, title.col, "Axe 2 — Protection")
+
+
+def test_a_table_header_repeated_on_every_page_is_not_furniture() -> None:
+    """A work plan's header row printed on each page is the table's, not a running header."""
+    path = Path(__file__).resolve().parents[1] / "corpus/docs/kgz_roadmap_workplan_2025.pdf"
+    headers = [b.text for b in parse_file(path).blocks if b.table and b.table.is_header]
+    assert headers.count("Activity") >= 1 and "Outcome" in headers

@@ -24,7 +24,7 @@ from pipeline.errors import (
     ResourceLimitError,
 )
 from pipeline.fileio import path_text
-from pipeline.models import BlockKind, Document, Format
+from pipeline.models import Block, BlockKind, Document, Format
 from pipeline.parse.common import BOLD_HEADING_LEVEL, Parsed, asks
 from pipeline.parse.detect import detect_format
 from pipeline.textnorm import fold
@@ -174,7 +174,7 @@ def parse_file(
         title=parsed.title,
         metadata=parsed.metadata,
         blocks=number_blocks(
-            question_headings(form_tables(drop_repeated_furniture(parsed))),
+            question_headings(titled_cells(form_tables(drop_repeated_furniture(parsed)))),
             prefix="s" if fmt == "pptx" else "p",
         ),
     )
@@ -190,14 +190,20 @@ def drop_repeated_furniture(parsed: Parsed) -> Parsed:
         return parsed
     pages_by_text: dict[str, set[int]] = {}
     for block in parsed.blocks:
-        if block.kind in (BlockKind.title, BlockKind.heading) or len(block.text.split()) > 15:
+        if (
+            block.kind in (BlockKind.title, BlockKind.heading)
+            or block.table is not None  # a table's cells are content, however often repeated
+            or len(block.text.split()) > 15
+        ):
             continue
         pages_by_text.setdefault(block.text.strip().lower(), set()).add(block.page)
     threshold = max(3, 0.4 * parsed.page_count)
     furniture = {text for text, pages in pages_by_text.items() if len(pages) >= threshold}
     if not furniture:
         return parsed
-    kept = [b for b in parsed.blocks if b.text.strip().lower() not in furniture]
+    kept = [
+        b for b in parsed.blocks if b.table is not None or b.text.strip().lower() not in furniture
+    ]
     return Parsed(kept, parsed.page_count, parsed.title, parsed.metadata)
 
 
@@ -239,6 +245,50 @@ def form_tables(parsed: Parsed) -> Parsed:
             block = block.model_copy(update={"table": ref})
         blocks.append(block)
     return Parsed(blocks, parsed.page_count, parsed.title, parsed.metadata)
+
+
+_TITLE_CHARS = 100  # a box title: 'Axe 2 — Protection', 'Pillar B: Prosecution'
+
+
+def titled_cells(parsed: Parsed) -> Parsed:
+    """Boxes side by side that each open with a short bold title over plain paragraphs: a
+    one-row table whose cells all read that way (a slide's pillar boxes exported to PDF, a
+    Word table laid out as columns). Each title becomes its column's header cell (row 0)
+    and the paragraphs under it the row below, as the same boxes are headings over their
+    items in the slide deck, so the titles are context, not items."""
+    cells: dict[str, dict[tuple[int, int], list[Block]]] = {}
+    for block in parsed.blocks:
+        if block.table is not None:
+            ref = block.table
+            cells.setdefault(ref.table_id, {}).setdefault((ref.row, ref.col), []).append(block)
+    titled = {table for table, grid in cells.items() if _titled_row(grid)}
+    if not titled:
+        return parsed
+    first = {id(blocks[0]) for table in titled for blocks in cells[table].values()}
+    blocks = []
+    for block in parsed.blocks:
+        ref = block.table
+        if ref is not None and ref.table_id in titled:
+            title = cells[ref.table_id][(ref.row, ref.col)][0]
+            if id(block) in first:
+                ref = ref.model_copy(update={"is_header": True, "header": None})
+            else:
+                ref = ref.model_copy(update={"row": 1, "header": title.text})
+            block = block.model_copy(update={"table": ref})
+        blocks.append(block)
+    return Parsed(blocks, parsed.page_count, parsed.title, parsed.metadata)
+
+
+def _titled_row(grid: dict[tuple[int, int], list[Block]]) -> bool:
+    if len(grid) < 2 or any(row for row, _ in grid):
+        return False
+    for blocks in grid.values():
+        title, rest = blocks[0], blocks[1:]
+        if not rest or not title.bold or len(title.text) > _TITLE_CHARS:
+            return False
+        if all(b.bold for b in rest):
+            return False
+    return True
 
 
 _QUESTION_WORDS = 40  # a questionnaire's question, with its instruction
