@@ -427,12 +427,22 @@ def _inline_list(sentence: str) -> tuple[str, list[str]]:
     if len(head.split()) < 2 or re.search(r"https?$|\d$", head.strip()):
         return "", []
     tail = tail.strip().rstrip(".;")
-    elements = [e.strip() for e in _INLINE_SPLIT_RE.split(tail) if e and e.strip()]
+    if ";" in tail:  # semicolons part the elements; commas and "and" stand inside them
+        elements = [_without_leading_and(e.strip()) for e in tail.split(";")]
+        elements = [e for e in elements if e]
+    else:
+        elements = [e.strip() for e in _INLINE_SPLIT_RE.split(tail) if e and e.strip()]
     if len(elements) < 2 or any(
         len(e.split()) > _MAX_INLINE_ELEMENT_WORDS or len(e.split()) < 2 for e in elements
     ):
         return "", []
     return head.strip() + ":", elements
+
+
+def _without_leading_and(element: str) -> str:
+    """'and keeping herder children in school' -> 'keeping herder children in school'."""
+    lead_and = _LEADING_AND_RE.match(element)
+    return element[lead_and.end() :] if lead_and else element
 
 
 def _preposition_list(sentence: str) -> tuple[str, list[str]]:

@@ -36,6 +36,10 @@ SIBLING_WEIGHT = 0.7
 THRESHOLD = 0.5  # P(priority) + P(next_step) needed to take a candidate
 # A candidate the cue rules take stays an item unless the model is this sure it is not one.
 RULE_VETO = 0.7
+# ... and keeps the rule's kind unless the model gives the other kind this share of P(item):
+# a cue names a list's kind from afar ('the Government has identified the following ...'),
+# the model also reads the nearer heading ('Immediate next steps') and the item's own words.
+RULE_KIND_VETO = 0.6
 _ONLY_LINK_RE = re.compile(r"^\W*((https?://|www\.)\S+|\S+@\S+\.\w+)\W*$", re.I)
 
 _PLACES = {
@@ -213,6 +217,8 @@ def decide(
         kind: ItemKind | None = best if 1.0 - p[0] >= threshold else None  # type: ignore[assignment]
         if c.rule_kind and p[0] < RULE_VETO:
             kind = c.rule_kind
+            if best != kind and max(p[1], p[2]) >= RULE_KIND_VETO * (p[1] + p[2]):
+                kind = best  # type: ignore[assignment]
         if (
             _ONLY_LINK_RE.match(c.text)
             or row_done(c)

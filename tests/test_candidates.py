@@ -54,6 +54,24 @@ def test_inline_lists_and_commitments_become_one_candidate_per_action(tmp_path: 
     assert inline.lead_in == "The plan covers:" and inline.group_size == 3
 
 
+def test_a_list_parted_by_semicolons_keeps_the_commas_and_ands_inside_its_elements(
+    tmp_path: Path,
+) -> None:
+    _, cands = _candidates(
+        tmp_path,
+        "minutes.txt",
+        "Decisions\n\n"
+        "The Committee agreed that the roadmap should rest on three priorities: ending the use "
+        "of children in winter and spring horse races; eliminating child labour and debt "
+        "bondage in gold mining; and keeping herder children in school.\n",
+    )
+    assert [c.item.text for c in cands if c.unit == "inline"] == [
+        "ending the use of children in winter and spring horse races",
+        "eliminating child labour and debt bondage in gold mining",
+        "keeping herder children in school",
+    ]
+
+
 def test_two_phrases_joined_by_and_alone_split_only_when_each_opens_a_phrase(
     tmp_path: Path,
 ) -> None:
@@ -284,6 +302,27 @@ def test_siblings_are_decided_together_and_items_carry_evidence(tmp_path: Path) 
     items = decisions_to_items(decisions)
     assert items and all(i.extraction and i.extraction.reasons for i in items)
     assert not any("=" in r.split(" (")[0] for i in items for r in i.extraction.reasons)
+
+
+def test_the_model_names_the_kind_when_it_is_sure_and_a_far_cue_says_otherwise() -> None:
+    """A cue far above ('the following commitments') votes priority for a table of
+    actions, but the heading right above it says next steps: the rule keeps the
+    candidate an item, the model, sure of the kind, names it."""
+    from pipeline.extract import RULE_KIND_VETO
+
+    path = CORPUS / "docs/st2_zmb_letter_pathfinder_confirmation.docx"
+    doc = parse_file(path)
+    cands = sections_to_candidates(doc, document_to_sections(doc))
+    model = load_model()
+    assert model is not None
+    decisions = {d.candidate.item.text: d for d in decide(cands, model)}
+    action = decisions[
+        "Designate a Pathfinder focal point in each of the ten provincial labour offices"
+    ]
+    assert action.candidate.rule_kind == "priority"
+    p = action.probabilities
+    assert p["next_step"] >= RULE_KIND_VETO * (p["priority"] + p["next_step"])
+    assert action.kind == "next_step"
 
 
 def test_feature_names_read_as_words() -> None:
