@@ -73,7 +73,7 @@ _OPENING_RE = re.compile(r"[^\s'’]*")  # the first word, up to a space or an a
 _COMMA_RE = re.compile(r"[,;]\s+")
 _LIST_OPENERS = frozenset(_P["list_openers"].lower().split("|"))
 # Word classes of a title that say what kind of document it is (not what it is about).
-_GENRE_CLASSES = frozenset({"preparatory"})
+_GENRE_CLASSES = frozenset({"preparatory", "question"})
 _MAIL_HEADER_RE = re.compile(rf"\b({_P['mail_header_words']})\s*:")
 
 

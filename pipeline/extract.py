@@ -73,6 +73,15 @@ _CLASSES = {
     "future": "the future",
     "none": "nothing (there is none)",
 }
+_DOC_FLAGS = {
+    "question_headings": "the document's headings are questions",
+    "mail_headers": "the document opens with e-mail headers",
+    "no_lists": "the document has no list",
+}
+_GENRES = {
+    "preparatory": "preparing an event (a concept note, terms of reference)",
+    "question": "questions (frequently asked questions)",
+}
 _FORMS = {
     "opens_verb": "opens with an action verb",
     "opens_nominal": "opens with a nominalised action ('Adoption of')",
@@ -143,6 +152,14 @@ def describe_feature(name: str) -> str:
         return {"len": "words", "group": "siblings", "level": "list level", "lead_gap": "gap"}[
             key
         ] + f" {value}"
+    if name.startswith("doc:"):
+        flag = name.split(":", 1)[1]
+        if flag.startswith("title:"):
+            genre = flag.split(":", 1)[1]
+            return (
+                f"the document's title speaks of {_GENRES.get(genre, _CLASSES.get(genre, genre))}"
+            )
+        return _DOC_FLAGS.get(flag, f"the document: {flag.replace('_', ' ')}")
     if ":" in name:
         place, cls = name.split(":", 1)
         cls, _, form = cls.partition("&")

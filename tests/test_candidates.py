@@ -329,6 +329,9 @@ def test_feature_names_read_as_words() -> None:
     assert describe_feature("lead:next") == "lead-in speaks of next steps or follow-up"
     assert describe_feature("h_cue=stop") == "heading is a 'stop' cue"
     assert describe_feature("opens_verb") == "opens with an action verb"
+    assert describe_feature("doc:question_headings") == "the document's headings are questions"
+    assert describe_feature("doc:title:question").startswith("the document's title speaks of ")
+    assert "title:" not in describe_feature("doc:title:preparatory")
 
 
 def test_explain_lists_rejected_candidates_with_reasons() -> None:
