@@ -635,3 +635,18 @@ def test_a_one_row_table_of_titled_columns_heads_each_column_with_its_title(
         ("Integrate anti-trafficking measures into response plans", 1, 1, "Protection", False),
     ]
     assert all(row == 0 and not is_header for _, row, _, _, is_header in got[5:])
+
+
+def test_a_question_and_answer_header_is_a_header_not_a_forms_first_field() -> None:
+    """A self-assessment's tables open with 'Pregunta | Respuesta' over short questions and
+    long answers: that is the shape of a form, but its first row names the columns, so it
+    stays a header (before, one such table lost it and 'Respuesta' was read as an answer)."""
+    path = (
+        Path(__file__).resolve().parents[1]
+        / "corpus/docs/qm3_col_autoevaluacion_pais_pionero_2025.docx"
+    )
+    cells = [b for b in parse_file(path).blocks if b.table]
+    firsts = [b for b in cells if b.text in ("Pregunta", "Respuesta")]
+    assert len(firsts) == 8 and all(b.table.is_header for b in firsts)
+    answers = [b for b in cells if b.table.col == 1 and not b.table.is_header]
+    assert answers and all(b.table.header == "Respuesta" for b in answers)
