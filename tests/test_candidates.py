@@ -411,6 +411,28 @@ def test_a_document_that_never_names_the_field_gives_no_items(tmp_path: Path) ->
     assert len(process_file(path).items) == 3
 
 
+def test_an_faq_pages_generic_steps_are_not_items(tmp_path: Path) -> None:
+    """An FAQ explains how anyone joins and what a roadmap holds; those steps and contents
+    are nobody's priorities, though they sit under questions as a questionnaire's answers
+    do (written for this test, unlike the corpus's FAQ pages)."""
+    from pipeline.process import process_file
+
+    path = tmp_path / "faq.md"
+    path.write_text(
+        "# Questions and answers on joining the Alliance as a Pathfinder Country\n\n"
+        "## How does a government take part?\n\n"
+        "1. The ministry in charge sends a short letter to the Secretariat.\n"
+        "2. The government names a focal point and a national coordination body.\n"
+        "3. A national planning workshop agrees on a roadmap.\n\n"
+        "## What goes into a roadmap?\n\n"
+        "- the national priorities for each form of exploitation\n"
+        "- the main actions and the institutions leading them\n"
+        "- a timetable and an indicative budget\n",
+        encoding="utf-8",
+    )
+    assert process_file(path).items == []
+
+
 WILD = ROOT.parent / "shared" / "wild"
 
 
