@@ -20,6 +20,7 @@ from pipeline.itemtext import (
     single_country_of,
     split_clauses,
     split_sentences,
+    states_future_action,
     text_key,
 )
 from pipeline.lexicon import (
@@ -71,6 +72,7 @@ _PRONOUN_OPENING_RE = re.compile(
 _COMMIT_SPLIT_RE = re.compile(_P["commitment_splits"], re.I)
 _OPENING_RE = re.compile(r"[^\s'’]*")  # the first word, up to a space or an apostrophe
 _COMMA_RE = re.compile(r"[,;]\s+")
+_CLAUSE_JOINT_RE = re.compile(r";\s+")  # a second clause after a semicolon
 _LIST_OPENERS = frozenset(_P["list_openers"].lower().split("|"))
 # Word classes of a title that say what kind of document it is (not what it is about).
 _GENRE_CLASSES = frozenset({"preparatory", "question"})
@@ -468,10 +470,13 @@ def _preposition_list(sentence: str) -> tuple[str, list[str]]:
 def _joined_actions(sentence: str) -> list[str]:
     """'The Ministry will issue guidelines ..., and convene the committee ...' -> the two
     actions: a narrative sentence that joins a second action by ', and' or 'puis' with an
-    action verb right after it. The first part must itself state an action (an action verb
+    action verb right after it, or by ', and' or ';' with a clause in which someone will act
+    ('..., and the results will be presented to the Council'; '...; the Working Group will
+    propose three indicators'). The first part must itself state an action (an action verb
     first, or a future), so 'Members met in May, and adopted ...' stays one."""
-    joints = _ACTION_JOINT_RE.finditer(sentence)
-    cuts = [j for j in joints if opens_with_action(sentence[j.end() :])]
+    joints = [*_ACTION_JOINT_RE.finditer(sentence), *_CLAUSE_JOINT_RE.finditer(sentence)]
+    joints.sort(key=lambda j: j.start())
+    cuts = [j for j in joints if _opens_own_action(sentence[j.end() :])]
     if not cuts:
         return [sentence]
     starts = [0, *(j.end() for j in cuts)]
@@ -482,6 +487,13 @@ def _joined_actions(sentence: str) -> list[str]:
     ):
         return [sentence]
     return parts
+
+
+def _opens_own_action(clause: str) -> bool:
+    """An action verb first, or a subject of its own that will act within its first words."""
+    return opens_with_action(clause) or (
+        not _PRONOUN_OPENING_RE.match(clause) and states_future_action(clause)
+    )
 
 
 def _standalone_sentences(sentences: list[str]) -> list[str]:

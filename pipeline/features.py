@@ -18,14 +18,14 @@ from functools import lru_cache
 from pipeline.candidates import Candidate
 from pipeline.deadlines import has_deadline
 from pipeline.itemtext import (
-    action_verbs,
     column_role_of,
     heading_cue_of,
     line_cue_of,
     opens_with_action,
     opens_with_description,
+    states_future_action,
 )
-from pipeline.lexicon import FutureAction, Lexicon, fold, lexicon, text_patterns, word_classes
+from pipeline.lexicon import Lexicon, fold, lexicon, text_patterns, word_classes
 
 _URL_RE = re.compile(r"(https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
 _YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
@@ -63,61 +63,6 @@ def _future_early(text: str, lex: Lexicon) -> bool:
     if any(w in lex.future_words for w in words):
         return True
     return any(len(w) >= 6 and w.endswith(lex.future_suffixes) for w in words)
-
-
-def _participle_of_action(word: str, verbs: frozenset[str], fa: FutureAction) -> bool:
-    """'convened', 'adressé(e)(s)', 'presentado(s)/a(s)', 'recibido': the participle of an
-    action verb (English, French, Spanish)."""
-    if word.removesuffix("d") in verbs or word.removesuffix("ed") in verbs:
-        return True
-    for ending, infinitives in fa.participle_endings:
-        if word.endswith(ending):
-            stem = word[: -len(ending)]
-            return any(stem + i in verbs for i in infinitives)
-    return False
-
-
-def _names_someone(word: str, fa: FutureAction) -> bool:
-    """The word before 'to' in an action point names who acts: a name or acronym ('Nepal',
-    'ILO', 'Co-chairs', 'Secretariat') or a word for members ('members', 'partners');
-    not 'an initiative to eliminate ...'."""
-    return word[:1].isupper() or word.lower() in fa.actors
-
-
-def _future_action(text: str) -> bool:
-    """An action verb in the future within the first fourteen words: 'The Secretariat will
-    circulate ...', 'the Action Groups would each nominate ...', 'will be convened',
-    'le Secrétariat publiera ...', 'la Secretaría enviará ...', 'sera adressé aux membres',
-    and the action-point shape 'Co-chairs to circulate ...'. What someone will *do*, as
-    opposed to what will happen ('the meeting will take place') or be felt ('will fall')."""
-    verbs = action_verbs()
-    fa = lexicon().future_action
-    original = _WORD_RE.findall(text)[:14]
-    words = [w.lower() for w in original]
-    for n, word in enumerate(words):
-        rest = [w for w in words[n + 1 : n + 4] if w not in fa.fillers]
-        if word in fa.auxiliaries:
-            if rest and rest[0] == "be" and len(rest) > 1:
-                if _participle_of_action(rest[1], verbs, fa):
-                    return True
-            elif rest and rest[0] in verbs:
-                return True
-        elif word in fa.passive_auxiliaries:
-            if rest and _participle_of_action(rest[0], verbs, fa):
-                return True
-        elif word == "to" and 1 <= n <= 6 and text[:1].isupper() and not text.isupper():
-            if (
-                words[n - 1] not in fa.purpose_before_to
-                and rest
-                and rest[0] in verbs
-                and _names_someone(original[n - 1], fa)
-            ):
-                return True
-        elif len(word) >= 6:
-            for ending, infinitive in fa.future_endings:
-                if word.endswith(ending) and word[: -len(ending)] + infinitive in verbs:
-                    return True
-    return False
 
 
 def text_features(text: str) -> dict[str, float]:
@@ -161,7 +106,7 @@ def _text_features(text: str) -> tuple[str, ...]:
         f["future"] = 1.0
     if _future_early(text, lex):
         f["future_early"] = 1.0
-    if _future_action(text):
+    if states_future_action(text):
         f["future_action"] = 1.0
     if found & lex.past_bit:
         f["past"] = 1.0

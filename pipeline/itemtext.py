@@ -18,7 +18,7 @@ from pipeline.actors import find_actors
 from pipeline.countries import country_name, is_capital, single_country
 from pipeline.cues import column_role, embedded_cue, heading_cue, line_cue, normalise
 from pipeline.deadlines import find_deadline
-from pipeline.lexicon import text_patterns
+from pipeline.lexicon import FutureAction, lexicon, text_patterns
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Provenance, Section
 from pipeline.nlp import pipeline_on_shared_tokenizer
 from pipeline.parse.common import split_marker
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 _CLAUSE_SPLIT_RE = re.compile(r";\s+")
 _TWO_LETTERS_RE = re.compile(r"[^\W\d_]{2}")
+_WORD_RE = re.compile(r"[^\W\d_]+")
 _SUPERSCRIPT_RE = re.compile(r"(?<=\w)[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _WORDS = text_patterns()
 _TRAILING_RE = re.compile(rf"(\s*[;,:]\s*|\s+({_WORDS['trailing_connectors']})\s*)$", re.I)
@@ -403,3 +404,58 @@ def attach_deadlines_and_actors(
         item.deadline = (find_deadline(column) if column else None) or find_deadline(item.text)
         seen = {a.lower() for a in item.actors}
         item.actors += [a for a in actors if a.lower() not in seen]
+
+
+def _participle_of_action(word: str, verbs: frozenset[str], fa: FutureAction) -> bool:
+    """'convened', 'adressé(e)(s)', 'presentado(s)/a(s)', 'recibido': the participle of an
+    action verb (English, French, Spanish)."""
+    if word.removesuffix("d") in verbs or word.removesuffix("ed") in verbs:
+        return True
+    for ending, infinitives in fa.participle_endings:
+        if word.endswith(ending):
+            stem = word[: -len(ending)]
+            return any(stem + i in verbs for i in infinitives)
+    return False
+
+
+def _names_someone(word: str, fa: FutureAction) -> bool:
+    """The word before 'to' in an action point names who acts: a name or acronym ('Nepal',
+    'ILO', 'Co-chairs', 'Secretariat') or a word for members ('members', 'partners');
+    not 'an initiative to eliminate ...'."""
+    return word[:1].isupper() or word.lower() in fa.actors
+
+
+def states_future_action(text: str) -> bool:
+    """An action verb in the future within the first fourteen words: 'The Secretariat will
+    circulate ...', 'the Action Groups would each nominate ...', 'will be convened',
+    'le Secrétariat publiera ...', 'la Secretaría enviará ...', 'sera adressé aux membres',
+    and the action-point shape 'Co-chairs to circulate ...'. What someone will *do*, as
+    opposed to what will happen ('the meeting will take place') or be felt ('will fall')."""
+    verbs = action_verbs()
+    fa = lexicon().future_action
+    original = _WORD_RE.findall(text)[:14]
+    words = [w.lower() for w in original]
+    for n, word in enumerate(words):
+        rest = [w for w in words[n + 1 : n + 4] if w not in fa.fillers]
+        if word in fa.auxiliaries:
+            if rest and rest[0] == "be" and len(rest) > 1:
+                if _participle_of_action(rest[1], verbs, fa):
+                    return True
+            elif rest and rest[0] in verbs:
+                return True
+        elif word in fa.passive_auxiliaries:
+            if rest and _participle_of_action(rest[0], verbs, fa):
+                return True
+        elif word == "to" and 1 <= n <= 6 and text[:1].isupper() and not text.isupper():
+            if (
+                words[n - 1] not in fa.purpose_before_to
+                and rest
+                and rest[0] in verbs
+                and _names_someone(original[n - 1], fa)
+            ):
+                return True
+        elif len(word) >= 6:
+            for ending, infinitive in fa.future_endings:
+                if word.endswith(ending) and word[: -len(ending)] + infinitive in verbs:
+                    return True
+    return False

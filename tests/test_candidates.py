@@ -95,8 +95,9 @@ def test_two_phrases_joined_by_and_alone_split_only_when_each_opens_a_phrase(
 
 def test_narrative_sentences_give_one_candidate_per_action(tmp_path: Path) -> None:
     """Actions written in prose: a repeated preposition ('on A and on B'), a second action
-    joined by ', and' or 'puis', a bullet of several acting sentences, a commitment verb with
-    an adverb before its 'a'; and the look-alikes that stay whole."""
+    joined by ', and' or 'puis', a second clause in which someone will act after ';' or
+    ', et', a bullet of several acting sentences, a commitment verb with an adverb before
+    its 'a'; and the look-alikes that stay whole."""
     _, cands = _candidates(
         tmp_path,
         "speech.md",
@@ -115,6 +116,11 @@ def test_narrative_sentences_give_one_candidate_per_action(tmp_path: Path) -> No
         "Focus on training and on awareness raising.\n\n"
         "Each group will name a focal point in order to share information and to make the "
         "coordination of the Alliance easier.\n\n"
+        "The Secretariat will prepare a funding note before the round table; the Working Group "
+        "will propose three common indicators.\n\n"
+        "Dans le même temps, le projet de loi sera transmis au Parlement en avril, et un "
+        "accord-cadre sera signé avec les exportateurs.\n\n"
+        "The meeting took place in May; the Ministry will present the results in June.\n\n"
         "## Follow-up\n\n"
         "- The Chair summed up. The Secretariat will publish the two roadmaps. Members will be "
         "consulted in January on the guidance.\n"
@@ -135,7 +141,12 @@ def test_narrative_sentences_give_one_candidate_per_action(tmp_path: Path) -> No
         "facilitar la regularización de los trabajadores migrantes",
         "The Secretariat will publish the two roadmaps.",
         "Members will be consulted in January on the guidance.",
+        "The Secretariat will prepare a funding note before the round table",
+        "the Working Group will propose three common indicators.",
+        "Dans le même temps, le projet de loi sera transmis au Parlement en avril",
+        "un accord-cadre sera signé avec les exportateurs.",
         # look-alikes that stay one candidate
+        "The meeting took place in May; the Ministry will present the results in June.",
         "Members met in May, and adopted the plan of the working group.",
         "Focus on training and on awareness raising.",
         "Each group will name a focal point in order to share information and to make the "
