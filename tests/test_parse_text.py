@@ -543,3 +543,33 @@ def test_lettered_sections_of_a_plain_text_record_are_headings(tmp_path: Path) -
     assert kinds["J. Smith chaired the session and thanked the hosts for the meeting."] == (
         "paragraph"
     )
+
+
+def test_the_first_lines_of_a_plain_text_file_are_its_title_even_when_long(
+    tmp_path: Path,
+) -> None:
+    """A speech saved as text opens with a long title and its venue line, each on its own
+    line: headings, as the PDF of the same speech sets them; a letter's salutation that
+    ends with a comma, or a first line of prose, is not."""
+    path = tmp_path / "speech.txt"
+    path.write_text(
+        "Statement by the Minister of Labour, Employment and Social Security of Nepal\n\n"
+        "Global Coordinating Group of Alliance 8.7 – online meeting, 19 November 2024\n\n"
+        "Distinguished members of the Group,\n\n"
+        "It is an honour to address you today on behalf of my Government.\n",
+        encoding="utf-8",
+    )
+    kinds = [(b.kind, b.text[:20]) for b in parse_file(path).blocks]
+    assert [k for k, _ in kinds] == [
+        BlockKind.heading,
+        BlockKind.heading,
+        BlockKind.paragraph,
+        BlockKind.paragraph,
+    ]
+    letter = tmp_path / "letter.txt"
+    letter.write_text(
+        "Dear colleagues,\n\nPlease find attached the minutes of the call of 4 May with the "
+        "agreed actions\n\nWe will circulate the draft roadmap next week.\n",
+        encoding="utf-8",
+    )
+    assert [b.kind for b in parse_file(letter).blocks] == [BlockKind.paragraph] * 3

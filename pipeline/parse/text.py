@@ -332,9 +332,34 @@ def text_blocks(lines: list[str], page: int, make: _Maker | None = None) -> list
                 make.block(kind=BlockKind.heading, text=subject.group(1).strip(), page=page)
             )
             continue
-        kind = BlockKind.heading if _looks_like_heading(line) and next_line else BlockKind.paragraph
+        heading = _looks_like_heading(line) or (
+            page == 1
+            and len(blocks) < _TOP_LINES
+            and all(b.kind == BlockKind.heading for b in blocks)
+            and _looks_like_title(line)
+            and (i + 1 == len(lines) or not lines[i + 1].strip())  # a blank line below
+        )
+        kind = BlockKind.heading if heading and next_line else BlockKind.paragraph
         blocks.append(make.block(kind=kind, text=line, page=page))
     return blocks
+
+
+_TOP_LINES = 2  # a title and its subtitle
+_TITLE_WORDS = 20
+
+
+def _looks_like_title(text: str) -> bool:
+    """The first lines of a plain-text file, each on its own, may be longer than a heading
+    ('Discours de Madame la Ministre du Travail, de l'Emploi et des Lois sociales', then the
+    venue and date): still a title while they end without sentence punctuation."""
+    words = text.split()
+    return (
+        0 < len(words) <= _TITLE_WORDS
+        and len(text) <= 8 * _TITLE_WORDS
+        and text[:1].isupper()
+        and not text.endswith(_SENTENCE_END)
+        and not _MAIL_HEADER_RE.match(text)
+    )
 
 
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
