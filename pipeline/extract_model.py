@@ -252,14 +252,17 @@ def kind_features(features: dict[str, float]) -> dict[str, float]:
     return {k: v for k, v in features.items() if k.startswith(KIND_FEATURE_PREFIXES)}
 
 
-# The item head's trees: enough of them, small, and no early stopping (which would hold out
-# a random part of the data): the same data gives the same trees.
+# The item head's trees: many small ones learning slowly, each leaf holding at least 40
+# candidates, and no early stopping (which would hold out a random part of the data): the
+# same data gives the same trees. Held out by family, these settings beat larger, faster
+# trees (item F1 0.827 against 0.823 for 300 trees of 15 leaves at 0.08): a layout family
+# not seen in training moves fewer of its borderline candidates across the threshold.
 TREE_PARAMS = {
-    "max_iter": 300,
-    "learning_rate": 0.08,
-    "max_leaf_nodes": 15,
-    "min_samples_leaf": 20,
-    "l2_regularization": 1.0,
+    "max_iter": 500,
+    "learning_rate": 0.03,
+    "max_leaf_nodes": 8,
+    "min_samples_leaf": 40,
+    "l2_regularization": 2.0,
     "early_stopping": False,
     "random_state": 0,
 }
