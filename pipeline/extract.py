@@ -39,7 +39,7 @@ RULE_VETO = 0.7
 # ... and keeps the rule's kind unless the model gives the other kind this share of P(item):
 # a cue names a list's kind from afar ('the Government has identified the following ...'),
 # the model also reads the nearer heading ('Immediate next steps') and the item's own words.
-RULE_KIND_VETO = 0.6
+RULE_KIND_VETO = 0.7
 _ONLY_LINK_RE = re.compile(r"^\W*((https?://|www\.)\S+|\S+@\S+\.\w+)\W*$", re.I)
 
 _PLACES = {
