@@ -63,8 +63,9 @@ _PREPOSITION_JOINTS = {
 }
 _MAX_PREPOSITION_ELEMENT_WORDS = 30
 _PURPOSE_RE = re.compile(rf"\b(?:{_P['purpose_markers']})\s+to\b", re.I)
-# "..., and convene ...": where a narrative sentence joins a second action to the first.
-_ACTION_JOINT_RE = re.compile(_P["action_joints"], re.I)
+# "..., and convene ...", "...; the Working Group will ...": where a narrative sentence joins
+# a second action to the first.
+_ACTION_JOINT_RE = re.compile(rf"{_P['action_joints']}|;\s+", re.I)
 _FUTURE_RE = re.compile(rf"\b(?:{_P['future_auxiliaries']})\b|\w(?:rá|rán|ront)\b", re.I)
 _PRONOUN_OPENING_RE = re.compile(
     rf"\W*(?:{_P['subject_pronouns']}|{_P['demonstrative_subjects']})\b", re.I
@@ -72,7 +73,6 @@ _PRONOUN_OPENING_RE = re.compile(
 _COMMIT_SPLIT_RE = re.compile(_P["commitment_splits"], re.I)
 _OPENING_RE = re.compile(r"[^\s'’]*")  # the first word, up to a space or an apostrophe
 _COMMA_RE = re.compile(r"[,;]\s+")
-_CLAUSE_JOINT_RE = re.compile(r";\s+")  # a second clause after a semicolon
 _LIST_OPENERS = frozenset(_P["list_openers"].lower().split("|"))
 # Word classes of a title that say what kind of document it is (not what it is about).
 _GENRE_CLASSES = frozenset({"preparatory", "question"})
@@ -474,8 +474,7 @@ def _joined_actions(sentence: str) -> list[str]:
     ('..., and the results will be presented to the Council'; '...; the Working Group will
     propose three indicators'). The first part must itself state an action (an action verb
     first, or a future), so 'Members met in May, and adopted ...' stays one."""
-    joints = [*_ACTION_JOINT_RE.finditer(sentence), *_CLAUSE_JOINT_RE.finditer(sentence)]
-    joints.sort(key=lambda j: j.start())
+    joints = _ACTION_JOINT_RE.finditer(sentence)
     cuts = [j for j in joints if _opens_own_action(sentence[j.end() :])]
     if not cuts:
         return [sentence]
@@ -563,8 +562,8 @@ def _colonless_list(sentence: str) -> tuple[str, list[str]]:
     cuts = [m for m in _LAST_AND_RE.finditer(last) if _opens_phrase(last[m.end() :])]
     if cuts:
         parts[-1:] = [last[: cuts[-1].start()], last[cuts[-1].end() :]]
-    elif lead_and := _LEADING_AND_RE.match(last):
-        parts[-1] = last[lead_and.end() :]
+    else:
+        parts[-1] = _without_leading_and(last)
     rest = [p.strip() for p in parts[1:]]
     if len(rest) < 2 or any(
         not (2 <= len(e.split()) <= _MAX_INLINE_ELEMENT_WORDS) or not _opens_phrase(e) for e in rest

@@ -224,18 +224,27 @@ def _column_words() -> frozenset[str]:
     return frozenset(words)
 
 
+def _table_grids(parsed: Parsed) -> dict[str, dict[tuple[int, int], list[Block]]]:
+    """Each table's cells by (row, column), each cell's blocks in reading order."""
+    grids: dict[str, dict[tuple[int, int], list[Block]]] = {}
+    for block in parsed.blocks:
+        if block.table is not None:
+            ref = block.table
+            grids.setdefault(ref.table_id, {}).setdefault((ref.row, ref.col), []).append(block)
+    return grids
+
+
 def form_tables(parsed: Parsed) -> Parsed:
     """A two-column table of short field labels and longer values ('País | México',
     'Planned activities | ...') is a form: its first row is a field like the others, not a
     header naming the columns. Readers take a first row for a header; here every cell of
     such a table loses the header role, so the Word, PDF and Markdown renditions of a form
     read alike (each value keeps its label as its row's first cell)."""
-    cells: dict[str, dict[tuple[int, int], list[str]]] = {}
-    for block in parsed.blocks:
-        if block.table is not None:
-            ref = block.table
-            cells.setdefault(ref.table_id, {}).setdefault((ref.row, ref.col), []).append(block.text)
-    forms = {table for table, grid in cells.items() if _is_form(grid)}
+    forms = {
+        table
+        for table, grid in _table_grids(parsed).items()
+        if _is_form({key: [b.text for b in cell] for key, cell in grid.items()})
+    }
     if not forms:
         return parsed
     blocks = []
@@ -256,21 +265,16 @@ def titled_cells(parsed: Parsed) -> Parsed:
     Word table laid out as columns). Each title becomes its column's header cell (row 0)
     and the paragraphs under it the row below, as the same boxes are headings over their
     items in the slide deck, so the titles are context, not items."""
-    cells: dict[str, dict[tuple[int, int], list[Block]]] = {}
-    for block in parsed.blocks:
-        if block.table is not None:
-            ref = block.table
-            cells.setdefault(ref.table_id, {}).setdefault((ref.row, ref.col), []).append(block)
+    cells = _table_grids(parsed)
     titled = {table for table, grid in cells.items() if _titled_row(grid)}
     if not titled:
         return parsed
-    first = {id(blocks[0]) for table in titled for blocks in cells[table].values()}
     blocks = []
     for block in parsed.blocks:
         ref = block.table
         if ref is not None and ref.table_id in titled:
             title = cells[ref.table_id][(ref.row, ref.col)][0]
-            if id(block) in first:
+            if block is title:
                 ref = ref.model_copy(update={"is_header": True, "header": None})
             else:
                 ref = ref.model_copy(update={"row": 1, "header": title.text})
