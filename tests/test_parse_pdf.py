@@ -943,3 +943,155 @@ def test_a_table_header_repeated_on_every_page_is_not_furniture() -> None:
     path = Path(__file__).resolve().parents[1] / "corpus/docs/kgz_roadmap_workplan_2025.pdf"
     headers = [b.text for b in parse_file(path).blocks if b.table and b.table.is_header]
     assert headers.count("Activity") >= 1 and "Outcome" in headers
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_text_set_one_and_a_half_spaced_wraps_into_paragraphs(engine: str, tmp_path: Path) -> None:
+    """Lines 1.6 times their size apart (a word processor's 1.5 spacing) are one paragraph
+    where each line was ended by wrapping; a column of short names at the same spacing, and
+    the items of a list, stay apart."""
+    from pipeline.config import Settings
+
+    v = "Vera"
+    path = reportlab_pdf(
+        tmp_path / "spaced.pdf",
+        [
+            (72, 80, [("VeraBd", 14, "Commitments")]),
+            (
+                72,
+                110,
+                [(v, 11, "Allow me to set out what we pledge. First, the Government commits to")],
+            ),
+            (
+                72,
+                128,
+                [
+                    (
+                        v,
+                        11,
+                        "adopting the revised national action plan before the end of the financial",
+                    )
+                ],
+            ),
+            (
+                72,
+                146,
+                [
+                    (
+                        v,
+                        11,
+                        "year, and we will extend cash transfers to 40,000 more households in the",
+                    )
+                ],
+            ),
+            (72, 164, [(v, 11, "districts where children work on farms.")]),
+            (
+                72,
+                194,
+                [
+                    (
+                        v,
+                        11,
+                        "•  Train labour inspectors, police officers and prosecutors"
+                        " to identify cases of",
+                    )
+                ],
+            ),
+            (86, 212, [(v, 11, "trafficking and forced labour.")]),
+            (72, 232, [(v, 11, "•  Ratify the 2014 Protocol.")]),
+            (72, 262, [(v, 11, "Ministry of Labour")]),
+            (72, 280, [(v, 11, "Ministry of Finance and Economic Planning")]),
+            (72, 298, [(v, 11, "National Statistical Office")]),
+        ],
+    )
+    assert kinds(parse_file(path, settings=Settings(pdf_engine=engine)).blocks) == [
+        ("heading", None, "Commitments"),
+        (
+            "paragraph",
+            None,
+            "Allow me to set out what we pledge. First, the Government commits to adopting the "
+            "revised national action plan before the end of the financial year, and we will "
+            "extend cash transfers to 40,000 more households in the districts where children "
+            "work on farms.",
+        ),
+        (
+            "list_item",
+            "•",
+            "Train labour inspectors, police officers and prosecutors to identify cases of "
+            "trafficking and forced labour.",
+        ),
+        ("list_item", "•", "Ratify the 2014 Protocol."),
+        ("paragraph", None, "Ministry of Labour"),
+        ("paragraph", None, "Ministry of Finance and Economic Planning"),
+        ("paragraph", None, "National Statistical Office"),
+    ]
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_table_cell_lines_spaced_wide_still_wrap_into_one_paragraph(
+    engine: str, tmp_path: Path
+) -> None:
+    """A cell whose lines sit 1.7 times their size apart: the wrapped action and the wrapped
+    date are each one cell paragraph, not one per line."""
+    from pipeline.config import Settings
+
+    v, b = "Vera", "VeraBd"
+    path = reportlab_pdf(
+        tmp_path / "cells.pdf",
+        [
+            (76, 112, [(b, 9, "Action")]),
+            (376, 112, [(b, 9, "Timeline")]),
+            (76, 136, [(v, 9, "Circulate the draft workshop report to all participants")]),
+            (76, 151.6, [(v, 9, "for comments")]),
+            (376, 136, [(v, 9, "End of March")]),
+            (376, 151.6, [(v, 9, "2023")]),
+            (76, 176, [(v, 9, "Appoint a national focal point")]),
+            (376, 176, [(v, 9, "Immediately")]),
+        ],
+        boxes=[
+            (72, 100, 372, 120),
+            (372, 100, 520, 120),
+            (72, 120, 372, 160),
+            (372, 120, 520, 160),
+            (72, 160, 372, 184),
+            (372, 160, 520, 184),
+        ],
+    )
+    blocks = parse_file(path, settings=Settings(pdf_engine=engine)).blocks
+    assert [(x.text, x.table.header) for x in blocks if x.table and not x.table.is_header] == [
+        ("Circulate the draft workshop report to all participants for comments", "Action"),
+        ("End of March 2023", "Timeline"),
+        ("Appoint a national focal point", "Action"),
+        ("Immediately", "Timeline"),
+    ]
+
+
+def test_sentence_cut_by_a_page_break_before_a_capital_is_one_paragraph() -> None:
+    """A paragraph whose last line on page 1 runs to the margin, with no sentence mark, goes
+    on at the top of page 2 even when the word there has a capital ("the Forced Labour" /
+    "Convention"); after a short last line the next page's paragraph stays apart."""
+    full = "and we are also determined to ratify the 2014 Protocol on the Forced Labour"
+    first = [
+        text_chars(
+            "In the area of trafficking, we will align our law with the Palermo", 50, 700, 10
+        ),
+        text_chars(full, 50, 712, 10),
+    ]
+    second = [text_chars("Convention during the next sitting of Parliament.", 50, 60, 10)]
+    blocks = blocks_of(page(1, first), page(2, second))
+    assert [(b.page, b.text) for b in blocks] == [
+        (
+            1,
+            "In the area of trafficking, we will align our law with the Palermo "
+            + full
+            + " Convention during the next sitting of Parliament.",
+        )
+    ]
+    short = [
+        text_chars(
+            "In the area of trafficking, we will align our law with the Palermo", 50, 700, 10
+        ),
+        text_chars("Protocol", 50, 712, 10),
+    ]
+    blocks = blocks_of(page(1, short), page(2, second))
+    assert [b.page for b in blocks] == [1, 2]

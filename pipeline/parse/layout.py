@@ -962,9 +962,30 @@ def _leading(stacks: Iterable[Sequence[Line]]) -> float:
 _PARAGRAPH_SPACING_MIN = 0.8  # points: less is the jitter of line positions
 
 
-def _pitch_limit(size: float, leading: float) -> float:
-    """The largest top-to-top distance between two lines of one paragraph."""
-    return size * min(1.2 * leading, 1.5) if leading else size * 1.4
+def _pitch_limit(size: float, leading: float, spaced: bool = False) -> float:
+    """The largest top-to-top distance between two lines of one paragraph: a little more
+    than the measured line spacing, at most 1.5 times the size unless the line above is
+    known to wrap (`spaced`: 1.5-spaced text wraps at 1.6 times its size)."""
+    if not leading:
+        return size * 1.4
+    return size * min(1.2 * leading, leading + 0.4 if spaced else 1.5)
+
+
+def _wrapped(prev: Line, line: Line, left: float, margin: float | None, words: int = 4) -> bool:
+    """`prev` was ended by wrapping: it holds a few `words` (with letters) and no sentence
+    end, fills most of the width from `left` to `margin` (the page's right text edge; None
+    on slides, whose lines are spaced apart), the first word of `line` would not have fitted
+    after it, and `line` starts where `prev`'s text does (a column of short entries or
+    figures spaced like a table's rows, or centred lines, fail one of these)."""
+    if margin is None or _SENTENCE_END_RE.search(prev.text):
+        return False
+    start = prev.text_x0 if prev.marker else prev.x0
+    return (
+        sum(1 for w in prev.text.split() if any(ch.isalpha() for ch in w)) >= words
+        and prev.x1 - left >= 0.75 * (margin - left)
+        and abs(line.x0 - start) <= 0.3 * max(line.size, prev.size)
+        and not _next_word_fits(prev, line, margin)
+    )
 
 
 def _join(text: str, more: str) -> str:
@@ -1064,13 +1085,17 @@ def _wraps_under_marker(cur: _Draft, prev: Line, line: Line, tol: float, right: 
     return right - prev.x1 <= 2 * prev.size or not _next_word_fits(prev, line, right)
 
 
-def _lines_to_drafts(lines: Sequence[Line], body: float, leading: float) -> list[_Draft]:
-    """Titles/headings, list items and paragraphs from one box's lines (top to bottom)."""
+def _lines_to_drafts(
+    lines: Sequence[Line], body: float, leading: float, margin: float | None
+) -> list[_Draft]:
+    """Titles/headings, list items and paragraphs from one box's lines (top to bottom);
+    `margin` is the page's right text edge, None on a slide."""
     drafts: list[_Draft] = []
     if not lines:
         return drafts
+    left = min(line.x0 for line in lines)
     right = max(line.x1 for line in lines)
-    width = right - min(line.x0 for line in lines)
+    width = right - left
     cur: _Draft | None = None
     prev: Line | None = None
     for line in lines:
@@ -1078,7 +1103,8 @@ def _lines_to_drafts(lines: Sequence[Line], body: float, leading: float) -> list
         joined = False
         if cur is not None and prev is not None:
             size = max(line.size, prev.size)
-            near = 0 < line.top - prev.top <= _pitch_limit(size, leading)
+            spaced = not heading and line.marker is None and _wrapped(prev, line, left, margin)
+            near = 0 < line.top - prev.top <= _pitch_limit(size, leading, spaced)
             if (
                 heading
                 and near
@@ -1135,14 +1161,16 @@ def _paragraphs_in_cell(lines: Sequence[Line], leading: float) -> list[list[Line
     groups: list[list[Line]] = []
     if not lines:
         return groups
+    left = min(line.x0 for line in lines)
     right = max(line.x1 for line in lines)
-    width = right - min(line.x0 for line in lines)
+    width = right - left
     for line in lines:
         if groups:
             prev = groups[-1][-1]
             size = max(line.size, prev.size)
             pitch = line.top - prev.top
-            near = 0 < pitch <= _pitch_limit(size, leading)
+            spaced = _wrapped(prev, line, left, right, words=3)
+            near = 0 < pitch <= _pitch_limit(size, leading, spaced)
             if (
                 near
                 and line.marker is None
@@ -1213,8 +1241,8 @@ def _drop_lone_numbers(boxes: list[Box]) -> list[Box]:
     ]
 
 
-def _page_drafts(page: PageLayout) -> list[_Draft]:
-    """All drafts of one page in reading order."""
+def _page_drafts(page: PageLayout, deck: bool) -> list[_Draft]:
+    """All drafts of one page in reading order (`deck`: the page is a slide)."""
     body = page.body_size or 1.0
     boxes = _drop_lone_numbers(lines_to_boxes(page.lines))
     for grid in page.grids:
@@ -1222,6 +1250,7 @@ def _page_drafts(page: PageLayout) -> list[_Draft]:
     if not boxes:
         return []
     leading = _leading(b.lines for b in boxes)
+    margin = None if deck else max((line.x1 for line in page.lines), default=0.0)
     drafts: list[_Draft] = []
     grid_ids = {id(g): i + 1 for i, g in enumerate(sorted(page.grids, key=lambda g: g.bbox[1]))}
     for leaf in order_boxes(boxes, body):
@@ -1233,7 +1262,7 @@ def _page_drafts(page: PageLayout) -> list[_Draft]:
             else:
                 # The box's own line spacing when it has enough lines, else the page's.
                 own = _leading([box.lines]) if len(box.lines) >= 4 else 0.0
-                leaf_drafts.extend(_lines_to_drafts(box.lines, body, own or leading))
+                leaf_drafts.extend(_lines_to_drafts(box.lines, body, own or leading, margin))
         _assign_levels(leaf_drafts)
         drafts.extend(leaf_drafts)
     return drafts
@@ -1282,17 +1311,25 @@ def _to_block(d: _Draft, page: PageLayout, heading_levels: dict[float, int]) -> 
     )
 
 
+def _runs_full(draft: _Draft) -> bool:
+    """A block of several lines whose last line reaches as far right as its widest one."""
+    if len(draft.lines) < 2:
+        return False
+    return draft.lines[-1].x1 >= max(line.x1 for line in draft.lines) - 1.5 * draft.size
+
+
 def _breaks_off(prev: _Draft, nxt: _Draft, new_page: bool) -> bool:
     """`nxt` goes on with `prev`'s sentence after a page or column break: `prev` ends with no
-    sentence or clause mark, `nxt` opens in small letters at the same size, and `nxt` starts
-    on a new page or higher than `prev` ends (the top of the next column)."""
+    sentence or clause mark, `nxt` opens in small letters at the same size (or, after a page
+    break, `prev`'s last line runs to its right edge, as a wrapped line does), and `nxt`
+    starts on a new page or higher than `prev` ends (the top of the next column)."""
     tail, head = prev.text.rstrip(), nxt.text.lstrip()
     return (
         prev.kind in (BlockKind.paragraph, BlockKind.list_item)
         and nxt.kind == BlockKind.paragraph
         and bool(tail)
         and tail[-1] not in '.!?:;…)»”"'
-        and head[:1].islower()
+        and (head[:1].islower() or (new_page and _runs_full(prev)))
         and abs(prev.size - nxt.size) < 0.5
         and (new_page or nxt.top < prev.top)
     )
@@ -1329,7 +1366,7 @@ def layouts_to_blocks(pages: list[PageLayout]) -> tuple[list[Block], str | None]
     deck = is_slide_deck(pages)
     per_page: list[tuple[PageLayout, list[_Draft]]] = []
     for page in pages:
-        drafts = [d for d in _page_drafts(page) if clean_space(d.text)]
+        drafts = [d for d in _page_drafts(page, deck) if clean_space(d.text)]
         if deck:
             _pick_title(drafts, page)
         per_page.append((page, drafts))
