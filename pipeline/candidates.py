@@ -89,7 +89,7 @@ class Candidate:
 
     draft: ItemDraft
     unit: str  # list_item | table_cell | paragraph | sentence | reported | commitment | inline
-    # | label | rule
+    # | heading | label | rule
     block: Block
     section: Section
     index: int  # position of the block in the document's reading order
@@ -169,6 +169,17 @@ def _body(section: Section) -> list[Block]:
     ]
 
 
+def _states_action(heading: str) -> bool:
+    """A heading worded as an action: it opens with an action verb or says someone will act
+    ('Mozambique will get children out of mining'), and is longer than a label."""
+    words = heading.split()
+    return (
+        len(words) >= 4
+        and not heading.rstrip().endswith(("?", ":"))
+        and (opens_with_action(heading) or states_future_action(heading))
+    )
+
+
 def _is_label_line(text: str) -> bool:
     stripped = text.strip()
     return stripped.endswith(":") and len(stripped.split()) <= 12
@@ -178,6 +189,14 @@ def _section_candidates(
     section: Section, builder: ItemBuilder, order: dict[str, int]
 ) -> list[Candidate]:
     out: list[Candidate] = []
+    opener = next((b for b in section.blocks if b.id == section.id), None)
+    if opener is not None and opener.kind == BlockKind.heading:
+        label, title = _split_label(opener.text)  # "Pledge: Eliminate child labour ..."
+        if _states_action(title):
+            # A pledge's title set as a heading ("Scale up the monitoring system to 40 more
+            # departments") is itself a commitment (GOLD.md); the model weighs it like the rest.
+            base = {"block": opener, "section": section, "index": order.get(opener.id, 0)}
+            _add(out, builder, "heading", title, 0, base, {"lead_in": label, "group": opener.id})
     blocks = _body(section)
     rows = _table_rows(blocks)
     lead: str | None = None
@@ -233,14 +252,19 @@ def _section_candidates(
         if block.kind == BlockKind.table_cell and block.table is not None:
             if block.table.is_header:
                 continue
+            row_header = _row_header(rows, block)
+            # Siblings: a column under its header; in a form (no column header, a field
+            # label opening each row) the values of one field only ("Implementation steps").
+            form_field = block.table.header is None and row_header is not None
+            place = f"r{block.table.row}c{block.table.col}" if form_field else f"c{block.table.col}"
             context = {
                 "lead_in": lead,
                 "lead_gap": max(0, n - lead_at - 1) if lead is not None else 0,
                 "column": block.table.header,
-                "row_header": _row_header(rows, block),
+                "row_header": row_header,
                 "row_cells": _row_cells(rows, block),
                 "labels": [t for _, t in labels],
-                "group": f"{block.table.table_id}/c{block.table.col}",
+                "group": f"{block.table.table_id}/{place}",
             }
             parts = [c for run in split_glued_actions(block.text) for c in split_clauses(run)]
             for part_no, part in enumerate(parts):

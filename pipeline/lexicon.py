@@ -116,6 +116,9 @@ class Lexicon:
     done_status: frozenset[str]
     done_qualifiers: tuple[str, ...]
     done_statement: re.Pattern[str]
+    announces_list: re.Pattern[str]
+    announce_max_after: int
+    time_words: frozenset[str]
     future_action: FutureAction
     # The word classes, then future, past and reporting, one bit each, looked up in one pass.
     index: TermIndex = field(init=False, repr=False, compare=False)
@@ -177,6 +180,9 @@ def lexicon() -> Lexicon:
         done_status=frozenset(fold(v).strip() for v in data["done_status"]["values"]),
         done_qualifiers=tuple(data["done_status"]["qualifiers"]),
         done_statement=re.compile("|".join(data["done_statement"]["patterns"]), re.I),
+        announces_list=re.compile("|".join(data["announces_list"]["patterns"]), re.I),
+        announce_max_after=data["announces_list"]["max_after"],
+        time_words=frozenset(fold(w).strip() for w in data["announces_list"]["time_words"]),
         reported=re.compile(
             r"\b(?:"
             + "|".join(re.escape(v) for v in data["reported_speech"]["verbs"])

@@ -650,3 +650,70 @@ def test_a_questionnaires_question_is_never_an_item(tmp_path: Path) -> None:
     texts = [i.text for i in sections_to_items(doc, document_to_sections(doc))]
     assert "Issue the by-law on working conditions in agriculture" in texts
     assert not [t for t in texts if "?" in t]
+
+
+def test_a_forms_values_are_siblings_within_their_field_only() -> None:
+    """A pledge form (field label | value, no column header): the steps under 'Pasos de
+    implementación' are siblings of one another, not of the entity's name, its e-mail or
+    the timeline in the same column, so their evidence is not averaged with those."""
+    doc = parse_file(CORPUS / "docs" / "bol_formulario_compromiso_es.docx")
+    cells = [
+        c
+        for c in sections_to_candidates(doc, document_to_sections(doc))
+        if c.unit == "table_cell" and c.row_header
+    ]
+    steps = [c for c in cells if c.row_header == "Pasos de implementación"]
+    timeline = [c for c in cells if c.row_header == "Cronograma"]
+    assert len(steps) == 4 and len(timeline) == 3
+    assert {c.group for c in steps} == {steps[0].group}
+    assert steps[0].group_size == 4
+    assert steps[0].group not in {c.group for c in cells if c not in steps}
+
+
+def test_a_pledge_title_set_as_a_heading_is_a_candidate_without_its_label(
+    tmp_path: Path,
+) -> None:
+    """GOLD.md: a pledge's title that states what will be done is a priority. Set as a
+    heading, it is a candidate of its own ('Pledge:' left out); headings that name a part
+    ('Implementation steps', 'Expected impact') are not."""
+    _, cands = _candidates(
+        tmp_path,
+        "pledge.md",
+        "# Ghana – Ministry of Employment\n\n"
+        "## Pledge: Put an end to child labour in artisanal gold mining by 2030\n\n"
+        "The Ministry commits to inspecting every licensed site each year.\n\n"
+        "## Implementation steps\n\n"
+        "- Map all artisanal mining sites\n"
+        "- Train 200 inspectors\n\n"
+        "## Expected impact\n\n"
+        "Fewer children in mining.\n",
+    )
+    headings = [c for c in cands if c.unit == "heading"]
+    assert [(c.item.text, c.lead_in) for c in headings] == [
+        ("Put an end to child labour in artisanal gold mining by 2030", "Pledge")
+    ]
+
+
+def test_a_sentence_announcing_the_list_below_is_not_an_item(tmp_path: Path) -> None:
+    """'... will carry out the following actions, grouped by area.' leads into the list (or
+    the sub-lists under labels) that follows; the actions are the items, the lead-in is not.
+    A time ('at the following meeting') is not such an announcement."""
+    from pipeline.process import process_file
+
+    path = tmp_path / "pledge.md"
+    path.write_text(
+        "# Compromiso del Ministerio de Trabajo\n\n"
+        "## Sobre la implementación\n\n"
+        "Para cumplir con este compromiso, el Ministerio llevará a cabo las siguientes "
+        "acciones, agrupadas por línea de trabajo.\n\n"
+        "**Inspección:**\n\n"
+        "- Capacitar a 150 inspectores en la identificación del trabajo forzoso\n"
+        "- Instalar dos equipos itinerantes de inspección en las zonas mineras\n\n"
+        "## Next steps\n\n"
+        "- Report on progress to the Global Coordinating Group at the following meeting\n",
+        encoding="utf-8",
+    )
+    texts = [i.text for i in process_file(path).items]
+    assert not any("siguientes" in t for t in texts)
+    assert "Capacitar a 150 inspectores en la identificación del trabajo forzoso" in texts
+    assert "Report on progress to the Global Coordinating Group at the following meeting" in texts
