@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pipeline.itemtext import (
     ItemBuilder,
     ItemDraft,
+    announces_list,
     opens_with_action,
     single_country_of,
     split_clauses,
@@ -169,6 +170,25 @@ def _body(section: Section) -> list[Block]:
     ]
 
 
+_LEADING_CLASSES = frozenset({"plan", "next", "decision"})
+
+
+def _leads_paragraph(sentence: str, first: bool) -> bool:
+    """A sentence that introduces the rest of its paragraph: it ends with a colon or
+    announces what follows, or it opens the paragraph speaking of plans, follow-up or
+    decisions in a few words without being an action itself ('As follow-up, our delegation
+    makes three commitments.')."""
+    if sentence.rstrip().endswith(":") or announces_list(sentence):
+        return True
+    return (
+        first
+        and len(sentence.split()) <= 25
+        and bool(_LEADING_CLASSES.intersection(word_classes(sentence)))
+        and not opens_with_action(sentence)
+        and not states_future_action(sentence)
+    )
+
+
 def _states_action(heading: str) -> bool:
     """A heading worded as an action: it opens with an action verb or says someone will act
     ('Mozambique will get children out of mining'), and is longer than a label."""
@@ -290,10 +310,9 @@ def _section_candidates(
         }
         unit = "paragraph" if len(sentences) == 1 and not label else "sentence"
         part_no = 0
-        for sentence in sentences:
-            clause = _reported_clause(sentence)
-            sentence_unit = "reported" if clause != sentence else unit
-            sentence = clause
+        for index, whole in enumerate(sentences):
+            sentence = _reported_clause(whole)
+            sentence_unit = "reported" if sentence != whole else unit
             clauses = _commitments(sentence)
             if clauses:
                 for clause in clauses:
@@ -310,6 +329,10 @@ def _section_candidates(
             for clause in (c for s in split_clauses(sentence) for c in _joined_actions(s)):
                 _add(out, builder, sentence_unit, clause, part_no, base, context)
                 part_no += 1
+            if label is None and _leads_paragraph(whole, first=index == 0):
+                # "As follow-up, our delegation makes three commitments." leads into the
+                # sentences after it, nearer than the block before the paragraph
+                context = {**context, "lead_in": whole, "lead_gap": 0}
         if (
             out
             and out[-1].block is block
@@ -322,6 +345,10 @@ def _section_candidates(
     return out
 
 
+# A table of contents' line: a title, a dot leader and a page number ('Next steps . . . 5').
+_LEADER_RE = re.compile(r"(?:\.\s*){4,}\d{1,3}\s*$|…{2,}\s*\d{1,3}\s*$")
+
+
 def _add(
     out: list[Candidate],
     builder: ItemBuilder,
@@ -331,6 +358,8 @@ def _add(
     base: dict,
     context: dict,
 ) -> None:
+    if _LEADER_RE.search(text):
+        return
     draft = builder.draft(base["section"], base["block"], text, "priority", None, [], part=part)
     if draft is None:
         return

@@ -111,7 +111,7 @@ def vocab() -> CueVocab:
     for role, names in table["item_columns"].items():
         for name in names:
             columns[normalise(name)] = role
-    for kind in ("actor_columns", "deadline_columns"):
+    for kind in ("actor_columns", "deadline_columns", "subject_columns", "agenda_columns"):
         for name in table[kind]:
             columns[normalise(name)] = kind.removesuffix("_columns")
     prefixes = "|".join(re.escape(p) for p in data["ignore_prefixes"])
@@ -274,7 +274,9 @@ def is_reference_line(text: str) -> bool:
 
 
 def column_role(header: str) -> str | None:
-    """What a table column holds: 'priority'/'next_step' items, 'actor' or 'deadline'."""
+    """What a table column holds: 'priority'/'next_step' items, 'actor', 'deadline', the
+    'subject' each row is about ('Axe', 'Priority area': context, not items), or an
+    'agenda' part ('Horaire', 'Session', 'Speakers': a programme, not a plan)."""
     core = normalise(_PAREN_RE.sub(" ", header))
     if not core:
         return None

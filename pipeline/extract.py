@@ -27,7 +27,7 @@ from pipeline.countries import country_name, is_capital, single_country
 from pipeline.cues import is_bare_label
 from pipeline.extract_model import CLASSES, ExtractionModel, load_model
 from pipeline.features import candidate_features
-from pipeline.itemtext import attach_deadlines_and_actors, text_key
+from pipeline.itemtext import announces_list, attach_deadlines_and_actors, text_key
 from pipeline.lexicon import Terms, fold, lexicon, search_ignoring_case
 from pipeline.models import Document, ExtractionEvidence, Item, ItemKind, Section
 from pipeline.parse.common import asks
@@ -201,21 +201,6 @@ def _said_done(text: str) -> bool:
     return bool(said) and not lex.future.found_in(fold(text))
 
 
-@lru_cache(maxsize=65536)
-def _announces_list(text: str) -> bool:
-    """'... will carry out the following actions, grouped by area': a lead-in announcing
-    what comes next, not an item; 'at the following meeting' is a time, not an announcement."""
-    lex = lexicon()
-    for match in lex.announces_list.finditer(text):
-        before = fold(text[: match.start()]).split()[-1:]
-        after = fold(text[match.end() :]).split()
-        if len(after) > lex.announce_max_after:
-            continue
-        if not lex.time_words.intersection(before + after[:1]):
-            return True
-    return False
-
-
 def decide(
     candidates: list[Candidate],
     model: ExtractionModel | None,
@@ -257,7 +242,7 @@ def decide(
             or _said_done(c.text)
             or is_bare_label(c.text)  # "Priorities for action" names a list, is not in it
             or asks(c.text)  # a questionnaire's question asks, it does not act
-            or _announces_list(c.text)
+            or announces_list(c.text)
         ):
             kind = None
         key = (c.block.id, text_key(c.text))

@@ -18,7 +18,7 @@ from pipeline.actors import find_actors
 from pipeline.countries import country_name, is_capital, single_country
 from pipeline.cues import column_role, embedded_cue, heading_cue, line_cue, normalise
 from pipeline.deadlines import find_deadline
-from pipeline.lexicon import FutureAction, lexicon, text_patterns
+from pipeline.lexicon import FutureAction, fold, lexicon, text_patterns
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Provenance, Section
 from pipeline.nlp import pipeline_on_shared_tokenizer
 from pipeline.parse.common import split_marker
@@ -423,6 +423,21 @@ def _names_someone(word: str, fa: FutureAction) -> bool:
     'ILO', 'Co-chairs', 'Secretariat') or a word for members ('members', 'partners');
     not 'an initiative to eliminate ...'."""
     return word[:1].isupper() or word.lower() in fa.actors
+
+
+@lru_cache(maxsize=65536)
+def announces_list(text: str) -> bool:
+    """'... will carry out the following actions, grouped by area': a lead-in announcing
+    what comes next, not an item; 'at the following meeting' is a time, not an announcement."""
+    lex = lexicon()
+    for match in lex.announces_list.finditer(text):
+        before = fold(text[: match.start()]).split()[-1:]
+        after = fold(text[match.end() :]).split()
+        if len(after) > lex.announce_max_after:
+            continue
+        if not lex.time_words.intersection(before + after[:1]):
+            return True
+    return False
 
 
 def states_future_action(text: str) -> bool:

@@ -170,6 +170,8 @@ def _labels(state: _State, level: int) -> list[str]:
 def _table_items(section: Section, cells: list[Block], state: _State, builder: ItemBuilder) -> None:
     headers = {c.table.col: c.text for c in cells if c.table and c.table.is_header}
     roles = {col: column_role_of(text) for col, text in headers.items()}
+    if "agenda" in roles.values():
+        return  # 'Horaire | Session / activité | Intervenants': a programme's sessions
     item_cols = [col for col, role in roles.items() if role in ("priority", "next_step")]
     body = [c for c in cells if c.table and not c.table.is_header]
     if item_cols:
@@ -184,6 +186,8 @@ def _table_items(section: Section, cells: list[Block], state: _State, builder: I
         header = cell.table.header or headers.get(cell.table.col, "")
         if state.mode is None and cell.table.col not in theme_columns:
             continue
+        if roles.get(cell.table.col) == "subject":
+            continue  # 'Child labour' under 'Priority area' names the row, it is not an item
         for n, part in enumerate(split_clauses(cell.text)):
             context = [*_labels(state, 99), header]
             builder.add(section, cell, part, kind, state.cue or header, context, part=n)

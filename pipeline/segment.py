@@ -18,7 +18,7 @@ from importlib import resources
 
 from pipeline.countries import CountryMention, find_countries, is_capital, single_country
 from pipeline.cues import Cue, heading_cue, normalise
-from pipeline.lexicon import text_patterns
+from pipeline.lexicon import text_patterns, word_classes
 from pipeline.models import Block, BlockKind, Document, Section
 from pipeline.textnorm import fold
 
@@ -74,9 +74,30 @@ def document_to_sections(doc: Document) -> list[Section]:
     sections: list[Section] = [root]
     # Stack of (rank, section) for the open headings, outermost first.
     stack: list[tuple[int, Section]] = []
+    # The country of the last organisation line ("Argentina – CONAETI"): the pledge under it
+    # is that country's, through its own sub-headings, until a heading names another.
+    organisation: CountryMention | None = None
     for block in doc.blocks:
         if block.kind not in (BlockKind.title, BlockKind.heading):
-            sections[-1].blocks.append(block)
+            current = sections[-1]
+            mention = _organisation_country(block)
+            if mention is not None:
+                organisation = mention
+            if mention is not None and mention.code != current.country and current.blocks:
+                # "Argentina – Comité Ejecutivo ..." heads the pledge under it (GOLD.md): the
+                # section goes on under the same headings with that country from here on.
+                current = current.model_copy(
+                    update={
+                        "id": block.id or f"o{len(sections)}",
+                        "country": mention.code,
+                        "country_evidence": mention.text,
+                        "blocks": [],
+                    }
+                )
+                sections.append(current)
+                if stack:
+                    stack[-1] = (stack[-1][0], current)
+            current.blocks.append(block)
             continue
         rank = _heading_rank(block)
         previous = sections[-1]
@@ -90,9 +111,12 @@ def document_to_sections(doc: Document) -> list[Section]:
             and _section_number(block.text) is None
             and not _ROMAN_RE.match(block.text)
             and not (stack[-1][1].role or stack[-1][1].stop)
+            and _names_a_subject(stack[-1][1].heading_path[-1])
         ):
-            # A bare "Next steps" belongs to what precedes ("Kenya"), unless that is itself a
-            # cue's section ("Challenges"): then it is the next one.
+            # A bare "Next steps" belongs to what precedes ("Kenya", "Child labour"), unless
+            # that is itself a cue's section ("Challenges"): then it is the next one. After a
+            # slide or section about something else ("What we achieved in 2022-2024") it
+            # starts a section of its own.
             rank = max(rank, stack[-1][0] + 1)
         while stack and stack[-1][0] >= rank:
             stack.pop()
@@ -101,8 +125,12 @@ def document_to_sections(doc: Document) -> list[Section]:
         section.heading_path = [*parent.heading_path, block.text]
         if mention:
             section.country, section.country_evidence = mention.code, mention.text
+            organisation = None
         elif names_region(block.text) and not cue_only:
             section.country, section.country_evidence = None, None  # a regional section
+            organisation = None
+        elif organisation is not None:
+            section.country, section.country_evidence = organisation.code, organisation.text
         elif continued or cue_only:
             section.country = previous.country
             section.country_evidence = previous.country_evidence
@@ -114,11 +142,48 @@ def document_to_sections(doc: Document) -> list[Section]:
             section.stop = cue.role == "stop"
         elif continued:
             section.role, section.role_cue = previous.role, previous.role_cue
-        elif parent.role and _continues_numbering(parent, block.text):
+        elif parent.role and (
+            _continues_numbering(parent, block.text) or _subject_label(block.text)
+        ):
+            # "Priorities" > "Child labour:": a label naming a subject keeps the role
             section.role, section.role_cue = parent.role, parent.role_cue
         stack.append((rank, section))
         sections.append(section)
     return [s for s in sections if s.blocks or s.id != "root"]
+
+
+# An organisation line: "Kenya – Ministry of Labour", "Compromiso n.º 2 | Argentina – CONAETI".
+_ORGANISATION_RE = re.compile(r"^(?:[^|]{0,40}\|\s*)?([^|–—:]{2,40}?)\s+[–—-]\s+\S")
+
+
+def _organisation_country(block: Block) -> CountryMention | None:
+    """The country an organisation line names before its dash; None for other blocks."""
+    text = block.text.strip()
+    if block.kind != BlockKind.paragraph or len(text.split()) > 20 or text.endswith("."):
+        return None
+    match = _ORGANISATION_RE.match(text)
+    if not match:
+        return None
+    mention = single_country(match.group(1))
+    if mention is None or len(match.group(1).split()) > 5:
+        return None
+    return mention
+
+
+def _subject_label(heading: str) -> bool:
+    """A short label that names a subject ('Child labour:', 'Inspección:'), not a part of a
+    pledge or report ('On the impact:', 'How we will deliver it:'): no word of the lexicon's
+    classes (plans, next steps, progress, impact, background ...)."""
+    text = heading.strip()
+    return text.endswith(":") and len(text.split()) <= 6 and not word_classes(text)
+
+
+def _names_a_subject(heading: str) -> bool:
+    """A heading that names what follows is about (a country, a region, or a short name
+    such as a theme or a pillar), not a sentence-like title of its own."""
+    if heading.rstrip().endswith(":"):
+        return False  # a label heads the sub-list under it, not the next section
+    return len(heading.split()) <= 3 or single_country(heading) is not None or names_region(heading)
 
 
 @lru_cache(maxsize=1)

@@ -717,3 +717,49 @@ def test_a_sentence_announcing_the_list_below_is_not_an_item(tmp_path: Path) -> 
     assert not any("siguientes" in t for t in texts)
     assert "Capacitar a 150 inspectores en la identificación del trabajo forzoso" in texts
     assert "Report on progress to the Global Coordinating Group at the following meeting" in texts
+
+
+def test_row_names_and_a_table_of_contents_are_not_candidates(tmp_path: Path) -> None:
+    """Under 'Our priorities', the 'Priority area' column names each row ('Child labour'):
+    context, not an item; the lines of a table of contents (title, dot leader, page) are
+    not candidates at all."""
+    from pipeline.process import process_file
+
+    path = tmp_path / "report.md"
+    path.write_text(
+        "# Report of the national workshop\n\n"
+        "## Table of contents\n\n"
+        "- Background . . . . . . . . . . 3\n"
+        "- Strengthen the labour inspectorate . . . . . . . . . . 4\n\n"
+        "## Our priorities\n\n"
+        "| Priority area | Short term (2025) |\n"
+        "|---|---|\n"
+        "| Child labour | Roll out the child labour monitoring system to all regions |\n"
+        "| Labour migration | Update pre-departure orientation on forced labour risks |\n",
+        encoding="utf-8",
+    )
+    texts = [i.text for i in process_file(path).items]
+    assert "Roll out the child labour monitoring system to all regions" in texts
+    assert "Child labour" not in texts and "Labour migration" not in texts
+    doc = parse_file(path)
+    cands = [c.item.text for c in sections_to_candidates(doc, document_to_sections(doc))]
+    assert not any("Background" in t or "inspectorate" in t for t in cands)
+
+
+def test_the_sessions_of_a_programme_table_are_not_items(tmp_path: Path) -> None:
+    """An agenda's table ('Horaire | Session / activité | Intervenants') lists sessions, not
+    next steps, though 'activité' names an action column elsewhere."""
+    from pipeline.process import process_file
+
+    path = tmp_path / "programme.md"
+    path.write_text(
+        "# Atelier national de planification – Programme\n\n"
+        "## Jour 1\n\n"
+        "| Horaire | Session / activité | Intervenants |\n"
+        "|---|---|---|\n"
+        "| 09:00 – 09:45 | Cérémonie d'ouverture | Ministre du Travail |\n"
+        "| 10:15 – 11:00 | Session 1 : Présenter le processus des pays pionniers | Secrétariat |\n"
+        "| 11:00 – 12:30 | Travaux de groupe sur les priorités par axe | Facilitateurs |\n",
+        encoding="utf-8",
+    )
+    assert process_file(path).items == []

@@ -650,3 +650,32 @@ def test_a_question_and_answer_header_is_a_header_not_a_forms_first_field() -> N
     assert len(firsts) == 8 and all(b.table.is_header for b in firsts)
     answers = [b for b in cells if b.table.col == 1 and not b.table.is_header]
     assert answers and all(b.table.header == "Respuesta" for b in answers)
+
+
+def test_a_first_row_naming_each_rows_subject_is_a_header_not_a_forms_field(
+    tmp_path: Path,
+) -> None:
+    """'Axe | Actions prioritaires' over short theme names and long lists of actions has the
+    shape of a form, but its first row names the columns: the actions keep their header."""
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=2)
+    rows = [
+        ("Axe", ["Actions prioritaires"]),
+        (
+            "Travail des enfants",
+            [
+                "Réviser le décret sur les travaux dangereux",
+                "Étendre les transferts monétaires aux ménages vulnérables",
+            ],
+        ),
+        ("Travail forcé", ["Adopter le nouveau plan national de lutte contre la traite 2025-2029"]),
+    ]
+    for row, (label, values) in zip(table.rows, rows, strict=True):
+        row.cells[0].paragraphs[0].add_run(label)
+        row.cells[1].paragraphs[0].add_run(values[0])
+        for value in values[1:]:
+            row.cells[1].add_paragraph(value)
+    cells = {b.text: b.table for b in parse_file(_save(document, tmp_path)).blocks if b.table}
+    assert cells["Axe"].is_header and cells["Actions prioritaires"].is_header
+    assert cells["Réviser le décret sur les travaux dangereux"].header == "Actions prioritaires"
+    assert cells["Travail forcé"].header == "Axe"

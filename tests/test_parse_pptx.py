@@ -786,3 +786,30 @@ def test_every_wild_pptx_parses_or_fails_cleanly() -> None:
             assert status in ("ok", "error"), (path.name, detail)
             statuses.append(status)
     assert statuses.count("ok") > len(files) // 2
+
+
+def test_numbers_typed_before_the_text_with_spaces_or_a_tab_are_list_numbers(
+    tmp_path: Path,
+) -> None:
+    """'1   Approve the decree' (a number set apart by spaces or a tab, no '.') is a
+    numbered item; '3 ministries joined' is a sentence."""
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    slide.shapes.title.text = "Next steps"
+    _textbox(
+        slide.shapes,
+        1,
+        1,
+        8,
+        3,
+        "1   Approve the decree creating the national commission",
+        "2\tPresent the roadmap to the GCG",
+        "3 ministries joined the committee in 2024.",
+    )
+    blocks = parse_file(_save(prs, tmp_path)).blocks
+    assert [(b.kind, b.marker, b.text) for b in blocks] == [
+        (BlockKind.title, None, "Next steps"),
+        (BlockKind.list_item, "1.", "Approve the decree creating the national commission"),
+        (BlockKind.list_item, "2.", "Present the roadmap to the GCG"),
+        (BlockKind.paragraph, None, "3 ministries joined the committee in 2024."),
+    ]

@@ -292,3 +292,53 @@ def test_a_global_bodys_record_takes_no_country_from_the_one_it_discusses() -> N
     assert document_country(gcg) is None
     national = _doc(*blocks, title="Relevé de conclusions de l'atelier")
     assert document_country(national).code == "GAB"
+
+
+def test_a_bare_cue_title_after_a_slide_about_something_else_is_its_own_section() -> None:
+    """'Prioridades nacionales' after a slide of results ('Lo que hemos logrado (2022-2024)')
+    is not a part of it; a bare cue still belongs to a country or short subject before it.
+    A label naming a subject under it ('Trabajo infantil:') keeps the priorities' role; a
+    label naming a part ('On the impact:') does not."""
+    doc = _doc(
+        (T, "Lo que hemos logrado (2022-2024)", None),
+        (L, "Hoja de ruta validada en 2022"),
+        (T, "Prioridades nacionales", None),
+        (H, "Trabajo infantil:", 2),
+        (L, "Becas escolares en municipios de alta incidencia"),
+        (H, "On the impact:", 2),
+        (T, "Kenya", None),
+        (T, "Next steps", None),
+    )
+    by_heading = _by_heading(document_to_sections(doc))
+    assert by_heading["Prioridades nacionales"].heading_path == ["Prioridades nacionales"]
+    label = by_heading["Trabajo infantil:"]
+    assert label.heading_path == ["Prioridades nacionales", "Trabajo infantil:"]
+    assert label.role == "priority"
+    assert by_heading["On the impact:"].role is None
+    assert by_heading["Next steps"].heading_path == ["Kenya", "Next steps"]
+
+
+def test_an_organisation_line_gives_its_country_to_the_pledge_under_it() -> None:
+    """GOLD.md: 'Argentina – Comité Ejecutivo ...' gives the country of the pledge under it,
+    through the pledge's own sub-headings, until another organisation line or a heading
+    naming a country or region."""
+    doc = _doc(
+        (H, "Compilación de compromisos", 1),
+        (P, "Compromiso n.º 1 | Ecuador – Ministerio del Trabajo"),
+        (P, "Erradicar el trabajo infantil en la cadena del banano"),
+        (H, "Implementación", 2),
+        (L, "Capacitar a 120 inspectores"),
+        (P, "Compromiso n.º 2 | Argentina – Comité Ejecutivo contra la Trata"),
+        (P, "Fortalecer la asistencia a las víctimas de trata"),
+        (H, "Implementación", 2),
+        (L, "Elaborar un protocolo único de derivación"),
+        (H, "América Latina", 1),
+        (L, "Organizar un taller subregional"),
+    )
+    sections = document_to_sections(doc)
+    country = {b.text: s.country for s in sections for b in s.blocks}
+    assert country["Erradicar el trabajo infantil en la cadena del banano"] == "ECU"
+    assert country["Capacitar a 120 inspectores"] == "ECU"
+    assert country["Fortalecer la asistencia a las víctimas de trata"] == "ARG"
+    assert country["Elaborar un protocolo único de derivación"] == "ARG"
+    assert country["Organizar un taller subregional"] is None

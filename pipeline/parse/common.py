@@ -114,6 +114,17 @@ def is_list_number(token: str) -> bool:
     return bool(_marker_res().simple_number.fullmatch(token.strip()))
 
 
+# A number typed before the text and set apart by a tab or several spaces ("1   Approve the
+# decree"): a list number, though it has no '.' or ')' after it.
+_SPACED_NUMBER_RE = re.compile(r"^\s*(\d{1,2})(?:\t|\s{2,})(?=\S)")
+
+
+def mark_spaced_number(raw: str) -> str:
+    """'1\tApprove the decree' -> '1. Approve the decree', before spaces are folded, so that
+    `split_marker` reads the number as the list number it is."""
+    return _SPACED_NUMBER_RE.sub(r"\1. ", raw, count=1)
+
+
 def clean_space(text: str) -> str:
     """NFC-normalise, drop soft hyphens and zero-width marks, fold runs of spaces."""
     text = unicodedata.normalize("NFC", text).replace("\u00ad", "").replace("\ufeff", "")

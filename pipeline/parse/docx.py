@@ -29,7 +29,13 @@ import docx
 from pipeline.config import Settings
 from pipeline.errors import CorruptFileError, ResourceLimitError, UnsupportedFormatError
 from pipeline.models import Block, BlockKind, TableCellRef
-from pipeline.parse.common import BOLD_HEADING_LEVEL, Parsed, clean_space, split_marker
+from pipeline.parse.common import (
+    BOLD_HEADING_LEVEL,
+    Parsed,
+    clean_space,
+    mark_spaced_number,
+    split_marker,
+)
 from pipeline.parse.ooxml import bullet_glyph, check_package, core_metadata, format_number
 
 log = logging.getLogger(__name__)
@@ -529,7 +535,7 @@ class _BodyReader:
                     sizes[piece.half_points / 2 if piece.half_points else 0] += chars
                     bolds.append(piece.bold)
         sizes.pop(0, None)
-        text = clean_space(_LINE_BREAK_RE.sub(" ", "".join(texts)))
+        text = clean_space(_LINE_BREAK_RE.sub(" ", mark_spaced_number("".join(texts))))
         para = self._classify(ppr, info, text, cell)
         if para is not None and page is not None:
             para.page = page

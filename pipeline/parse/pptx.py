@@ -32,7 +32,7 @@ from pptx import Presentation
 from pipeline.config import Settings
 from pipeline.errors import ResourceLimitError
 from pipeline.models import BBox, Block, BlockKind, TableCellRef
-from pipeline.parse.common import Parsed, clean_space, split_marker
+from pipeline.parse.common import Parsed, clean_space, mark_spaced_number, split_marker
 from pipeline.parse.ooxml import (
     bullet_glyph,
     check_package,
@@ -573,7 +573,7 @@ def _paragraphs(body: Any, styles: list[Any], scale: float) -> list[_Para]:
                     if size is not None:
                         sizes[round(size * scale, 1)] += chars
                     bolds.append(_run_bold(rpr, props))
-        text = clean_space(_LINE_BREAK_RE.sub(" ", "".join(pieces)))
+        text = clean_space(_LINE_BREAK_RE.sub(" ", mark_spaced_number("".join(pieces))))
         if not text:
             continue  # empty lines neither count as list items nor break a numbered list
         bullet = _bullet(props)
