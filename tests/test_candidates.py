@@ -29,6 +29,15 @@ def _candidates(tmp_path: Path, name: str, text: str):
     return doc, sections_to_candidates(doc, document_to_sections(doc))
 
 
+def _item_texts(tmp_path: Path, name: str, text: str) -> list[str]:
+    """The texts of the items the installed model takes from `text` saved as `name`."""
+    from pipeline.process import process_file
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return [i.text for i in process_file(path).items]
+
+
 def test_inline_lists_and_commitments_become_one_candidate_per_action(tmp_path: Path) -> None:
     _, cands = _candidates(
         tmp_path,
@@ -535,17 +544,14 @@ def test_retraining_the_extractor_makes_earlier_results_stale(tmp_path: Path) ->
 
 
 def test_a_work_plan_row_marked_done_gives_no_item(tmp_path: Path) -> None:
-    path = tmp_path / "plan.md"
-    path.write_text(
+    texts = _item_texts(
+        tmp_path,
+        "plan.md",
         "# Child labour roadmap: work plan 2025\n\n"
         "| Activity | Lead | Status |\n|---|---|---|\n"
         "| Adopt the hazardous work list | Ministry | Done |\n"
         "| Train 80 labour inspectors | Ministry | Planned |\n",
-        encoding="utf-8",
     )
-    from pipeline.process import process_file
-
-    texts = [i.text for i in process_file(path).items]
     assert "Train 80 labour inspectors" in texts
     assert "Adopt the hazardous work list" not in texts
 
@@ -698,10 +704,9 @@ def test_a_sentence_announcing_the_list_below_is_not_an_item(tmp_path: Path) -> 
     """'... will carry out the following actions, grouped by area.' leads into the list (or
     the sub-lists under labels) that follows; the actions are the items, the lead-in is not.
     A time ('at the following meeting') is not such an announcement."""
-    from pipeline.process import process_file
-
-    path = tmp_path / "pledge.md"
-    path.write_text(
+    texts = _item_texts(
+        tmp_path,
+        "pledge.md",
         "# Compromiso del Ministerio de Trabajo\n\n"
         "## Sobre la implementación\n\n"
         "Para cumplir con este compromiso, el Ministerio llevará a cabo las siguientes "
@@ -711,9 +716,7 @@ def test_a_sentence_announcing_the_list_below_is_not_an_item(tmp_path: Path) -> 
         "- Instalar dos equipos itinerantes de inspección en las zonas mineras\n\n"
         "## Next steps\n\n"
         "- Report on progress to the Global Coordinating Group at the following meeting\n",
-        encoding="utf-8",
     )
-    texts = [i.text for i in process_file(path).items]
     assert not any("siguientes" in t for t in texts)
     assert "Capacitar a 150 inspectores en la identificación del trabajo forzoso" in texts
     assert "Report on progress to the Global Coordinating Group at the following meeting" in texts
@@ -723,10 +726,7 @@ def test_row_names_and_a_table_of_contents_are_not_candidates(tmp_path: Path) ->
     """Under 'Our priorities', the 'Priority area' column names each row ('Child labour'):
     context, not an item; the lines of a table of contents (title, dot leader, page) are
     not candidates at all."""
-    from pipeline.process import process_file
-
-    path = tmp_path / "report.md"
-    path.write_text(
+    text = (
         "# Report of the national workshop\n\n"
         "## Table of contents\n\n"
         "- Background . . . . . . . . . . 3\n"
@@ -735,24 +735,22 @@ def test_row_names_and_a_table_of_contents_are_not_candidates(tmp_path: Path) ->
         "| Priority area | Short term (2025) |\n"
         "|---|---|\n"
         "| Child labour | Roll out the child labour monitoring system to all regions |\n"
-        "| Labour migration | Update pre-departure orientation on forced labour risks |\n",
-        encoding="utf-8",
+        "| Labour migration | Update pre-departure orientation on forced labour risks |\n"
     )
-    texts = [i.text for i in process_file(path).items]
+    texts = _item_texts(tmp_path, "report.md", text)
     assert "Roll out the child labour monitoring system to all regions" in texts
     assert "Child labour" not in texts and "Labour migration" not in texts
-    doc = parse_file(path)
-    cands = [c.item.text for c in sections_to_candidates(doc, document_to_sections(doc))]
+    _, found = _candidates(tmp_path, "report.md", text)
+    cands = [c.item.text for c in found]
     assert not any("Background" in t or "inspectorate" in t for t in cands)
 
 
 def test_the_sessions_of_a_programme_table_are_not_items(tmp_path: Path) -> None:
     """An agenda's table ('Horaire | Session / activité | Intervenants') lists sessions, not
     next steps, though 'activité' names an action column elsewhere."""
-    from pipeline.process import process_file
-
-    path = tmp_path / "programme.md"
-    path.write_text(
+    texts = _item_texts(
+        tmp_path,
+        "programme.md",
         "# Atelier national de planification – Programme\n\n"
         "## Jour 1\n\n"
         "| Horaire | Session / activité | Intervenants |\n"
@@ -760,6 +758,5 @@ def test_the_sessions_of_a_programme_table_are_not_items(tmp_path: Path) -> None
         "| 09:00 – 09:45 | Cérémonie d'ouverture | Ministre du Travail |\n"
         "| 10:15 – 11:00 | Session 1 : Présenter le processus des pays pionniers | Secrétariat |\n"
         "| 11:00 – 12:30 | Travaux de groupe sur les priorités par axe | Facilitateurs |\n",
-        encoding="utf-8",
     )
-    assert process_file(path).items == []
+    assert texts == []
