@@ -98,7 +98,9 @@ ItemKind = Literal["priority", "next_step"]
 class Section(BaseModel):
     """A run of blocks under one heading path, with the country and role it gives them."""
 
-    id: str = Field(description="Id of the heading block that opens it, or 'root'.")
+    id: str = Field(
+        description="Id of the heading block (or organisation line) that opens it, or 'root'."
+    )
     heading_path: list[str] = Field(default_factory=list, description="Outermost heading first.")
     page: int = Field(ge=1)
     country: str | None = Field(default=None, description="ISO 3166-1 alpha-3 of its context.")

@@ -63,7 +63,9 @@ def _is_cue_only(text: str, cue: Cue | None) -> bool:
 
 
 def document_to_sections(doc: Document) -> list[Section]:
-    """Split `doc.blocks` into sections at titles and headings, in reading order."""
+    """Split `doc.blocks` into sections at titles and headings, in reading order; an
+    organisation line naming a country ('Argentina – Comité ...') goes on under the same
+    headings as a section of that country."""
     doc_country = document_country(doc)
     root = Section(
         id="root",
