@@ -573,3 +573,53 @@ def test_the_first_lines_of_a_plain_text_file_are_its_title_even_when_long(
         encoding="utf-8",
     )
     assert [b.kind for b in parse_file(letter).blocks] == [BlockKind.paragraph] * 3
+
+
+MEMO = """MEMORANDUM
+
+TO:       Members of the Global Coordinating Group
+FROM:     Alliance 8.7 Secretariat, on behalf of the national focal point of the
+          Ministry of Labour
+DATE:     9 September 2024
+
+Background
+
+The first roadmap was adopted at a national workshop held in the capital in
+2022, attended by more than 120 participants from government, employers' and
+workers' organisations and civil society.
+
+Recommendations
+
+  * The Secretariat circulates the updated roadmap to GCG members for written
+    comments by 15 October 2024.
+  * GCG members each nominate a contact person for a peer-learning exchange.
+
+14:10 The ICLS guidelines in practice – ILO Department of Statistics and others
+14:25 Country experiences – national statistical offices of the region
+"""
+
+
+def test_a_hard_wrapped_memo_is_read_one_paragraph_and_one_item_at_a_time(
+    tmp_path: Path,
+) -> None:
+    """An e-mail or memo wrapped at 78 characters: a line that ran to the wrap width goes on
+    in the next one (a list item's continuation is indented under its text); a header field,
+    a timetable's line, a blank line or a new bullet starts anew."""
+    path = tmp_path / "memo.txt"
+    path.write_text(MEMO, encoding="utf-8")
+    blocks = [(b.kind, b.text) for b in parse_file(path).blocks]
+    assert (
+        BlockKind.paragraph,
+        "The first roadmap was adopted at a national workshop held in the capital in 2022, "
+        "attended by more than 120 participants from government, employers' and workers' "
+        "organisations and civil society.",
+    ) in blocks
+    assert (
+        BlockKind.list_item,
+        "The Secretariat circulates the updated roadmap to GCG members for written comments "
+        "by 15 October 2024.",
+    ) in blocks
+    texts = [t for _, t in blocks]
+    assert any(t.startswith("DATE:") for t in texts)
+    assert any(t.startswith("14:25 Country experiences") for t in texts)
+    assert not any("Ministry of Labour DATE" in t for t in texts)

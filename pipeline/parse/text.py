@@ -81,7 +81,7 @@ def parse(path: Path, data: bytes, settings: Settings) -> Parsed:
             blocks.extend(
                 markdown_blocks(lines, number, make)
                 if markdown
-                else text_blocks(lines, number, make)
+                else text_blocks(unwrap_lines(lines), number, make)
             )
             del lines
     title, best = None, None
@@ -260,6 +260,53 @@ def _plain_table_extent(lines: list[str], start: int) -> int:
     return end if end - start >= 2 else start
 
 
+_WRAP_MIN, _WRAP_MAX = 60, 100  # the widths at which e-mails and memos are hard-wrapped
+_WRAPPED_SHARE = 0.3  # of the text lines that must end near the wrap width
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a hard-wrapped text was wrapped at (72, 78 ...): most long lines end within
+    a few characters of the longest, which is at most 100; None for a text whose paragraphs
+    are each one long line."""
+    lengths = [len(x.rstrip()) for x in lines if x.strip()]
+    if len(lengths) < 8 or max(lengths) > _WRAP_MAX:
+        return None
+    width = max(lengths)
+    near = sum(1 for n in lengths if n >= width - 12)
+    return width if width >= _WRAP_MIN and near >= _WRAPPED_SHARE * len(lengths) else None
+
+
+def unwrap_lines(lines: list[str]) -> list[str]:
+    """Rejoin the lines of a hard-wrapped text (an e-mail or memo wrapped at 72 or 78
+    characters) into one line per paragraph or list item, as `text_blocks` reads them: a line
+    that ran near the wrap width goes on in the next one when that one is not blank, opens no
+    list item and starts where the text above does (a list item's continuation is indented
+    under its text). Texts not wrapped so are returned as they are."""
+    width = _wrap_width(lines)
+    if width is None:
+        return lines
+    out: list[str] = []
+    text_at = 0  # where the text of the line being built starts (after its marker)
+    for raw in lines:
+        line = raw.rstrip()
+        indent = len(line) - len(line.lstrip())
+        if out and line.strip() and len(out[-1]) >= width - 20 and indent == text_at:
+            marker, _ = split_marker(line.strip())
+            last = out[-1].rstrip()
+            if (
+                marker is None
+                and not last.endswith(":")
+                and not _RULE_LINE_RE.match(line)
+                and not _FIELD_RE.match(line.strip())
+            ):
+                out[-1] = f"{last} {line.strip()}"
+                continue
+        marker, rest = split_marker(line.strip())
+        text_at = indent + (len(line.strip()) - len(rest) if marker and rest else 0)
+        out.append(line)
+    return out
+
+
 def text_blocks(lines: list[str], page: int, make: _Maker | None = None) -> list[Block]:
     """Plain text: one block per line, headings by shape, flattened inline lists split, and
     ' | ' tables (a cell's ' / ' separates its paragraphs)."""
@@ -345,6 +392,9 @@ def text_blocks(lines: list[str], page: int, make: _Maker | None = None) -> list
 
 
 _TOP_LINES = 2  # a title and its subtitle
+# 'FROM:', 'Subject:', 'Date :' open a field; '14:25 Country experiences' a timetable's line
+_FIELD_RE = re.compile(r"^(?:[A-ZÀ-Þ][\w .-]{0,20}:\s|\d{1,2}[:h.]\d{2}\b)")
+_RULE_LINE_RE = re.compile(r"^\s*([-=_*~#])\1{3,}\s*$")  # '------' under or between parts
 _TITLE_WORDS = 20
 
 
