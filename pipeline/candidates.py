@@ -173,6 +173,11 @@ def _body(section: Section) -> list[Block]:
 _LEADING_CLASSES = frozenset({"plan", "next", "decision"})
 
 
+def _worded_as_action(text: str) -> bool:
+    """It opens with an action verb or says someone will act."""
+    return opens_with_action(text) or states_future_action(text)
+
+
 def _leads_paragraph(sentence: str, first: bool) -> bool:
     """A sentence that introduces the rest of its paragraph: it ends with a colon or
     announces what follows, or it opens the paragraph speaking of plans, follow-up or
@@ -184,19 +189,17 @@ def _leads_paragraph(sentence: str, first: bool) -> bool:
         first
         and len(sentence.split()) <= 25
         and bool(_LEADING_CLASSES.intersection(word_classes(sentence)))
-        and not opens_with_action(sentence)
-        and not states_future_action(sentence)
+        and not _worded_as_action(sentence)
     )
 
 
 def _states_action(heading: str) -> bool:
     """A heading worded as an action: it opens with an action verb or says someone will act
     ('Mozambique will get children out of mining'), and is longer than a label."""
-    words = heading.split()
     return (
-        len(words) >= 4
+        len(heading.split()) >= 4
         and not heading.rstrip().endswith(("?", ":"))
-        and (opens_with_action(heading) or states_future_action(heading))
+        and _worded_as_action(heading)
     )
 
 

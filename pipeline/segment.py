@@ -97,8 +97,6 @@ def document_to_sections(doc: Document) -> list[Section]:
                     }
                 )
                 sections.append(current)
-                if stack:
-                    stack[-1] = (stack[-1][0], current)
             current.blocks.append(block)
             continue
         rank = _heading_rank(block)

@@ -289,20 +289,22 @@ def unwrap_lines(lines: list[str]) -> list[str]:
     text_at = 0  # where the text of the line being built starts (after its marker)
     for raw in lines:
         line = raw.rstrip()
-        indent = len(line) - len(line.lstrip())
-        if out and line.strip() and len(out[-1]) >= width - 20 and indent == text_at:
-            marker, _ = split_marker(line.strip())
-            last = out[-1].rstrip()
-            if (
-                marker is None
-                and not last.endswith(":")
-                and not _RULE_LINE_RE.match(line)
-                and not _FIELD_RE.match(line.strip())
-            ):
-                out[-1] = f"{last} {line.strip()}"
-                continue
-        marker, rest = split_marker(line.strip())
-        text_at = indent + (len(line.strip()) - len(rest) if marker and rest else 0)
+        text = line.lstrip()
+        indent = len(line) - len(text)
+        marker, rest = split_marker(text)
+        if (
+            out
+            and text
+            and marker is None
+            and indent == text_at
+            and len(out[-1]) >= width - 20
+            and not out[-1].endswith(":")
+            and not _RULE_LINE_RE.match(text)
+            and not _FIELD_RE.match(text)
+        ):
+            out[-1] = f"{out[-1]} {text}"
+            continue
+        text_at = indent + (len(text) - len(rest) if marker and rest else 0)
         out.append(line)
     return out
 
