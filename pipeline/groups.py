@@ -29,10 +29,11 @@ then applies them to each result as it writes the outputs.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import PurePath
 
 from pipeline.evaluate import normalise
@@ -49,6 +50,9 @@ __all__ = [
 
 ITEM_DICE = 0.85
 """Two items are the same item when their normalised tokens reach this Dice (and same kind)."""
+_LEAST_SHARED = ITEM_DICE / (2 - ITEM_DICE)
+"""Tokens two items at ITEM_DICE share at the least, per token of either: the lengths differ
+by at most this ratio, and then the shared tokens are ITEM_DICE of the mean length."""
 DOC_JACCARD = 0.6
 """Two documents are renditions when this share of their items match (fuzzy Jaccard)."""
 SAME_STEM_JACCARD = 0.3
@@ -65,6 +69,7 @@ _COMMON = 50
 
 
 _Entry = tuple[str, str, list[str], Counter]  # item id, kind, tokens, tokens counted
+_Index = dict[tuple[str, str, int], list[int]]  # (kind, token, occurrence) -> items
 
 
 @dataclass
@@ -78,6 +83,19 @@ class _Doc:
     @property
     def rank(self) -> tuple[int, str]:
         return FORMAT_RANK.get(self.format, len(FORMAT_RANK)), self.source
+
+    @cached_property
+    def signatures(self) -> Counter:
+        """Its items by kind and token multiset (identical items, in any word order)."""
+        return Counter((kind, tuple(sorted(tokens))) for _, kind, tokens, _ in self.items)
+
+    @cached_property
+    def index(self) -> _Index:
+        return _token_index(self.items)
+
+    @cached_property
+    def lengths(self) -> list[int]:
+        return [len(tokens) for _, _, tokens, _ in self.items]
 
 
 @dataclass
@@ -118,15 +136,53 @@ def _sketch(tokens: list[str]) -> list[tuple[int, ...]]:
     return [(band, *mins[band * _ROWS : (band + 1) * _ROWS]) for band in range(_BANDS)]
 
 
+def _token_index(items: list[_Entry], skip: Collection[int] = ()) -> _Index:
+    """Items by (kind, token, occurrence): the k-th 'the' of an item is its own key, so the
+    keys two items share are the size of their multiset intersection."""
+    index: _Index = defaultdict(list)
+    for j, (_, kind, _, count) in enumerate(items):
+        if j not in skip:
+            for token, n in count.items():
+                for k in range(n):
+                    index[(kind, token, k)].append(j)
+    return index
+
+
+def _partners(
+    kind: str, tokens: list[str], count: Counter, index: _Index, lengths: list[int]
+) -> list[int]:
+    """The indexed items that may reach ITEM_DICE with this one (a superset, in order).
+
+    Prefix filter: a pair at ITEM_DICE shares at least `need` token occurrences, so one of
+    any `len - need + 1` occurrences of this item is in its partner; the rarest ones (the
+    shortest postings) are looked up. Then lengths alone rule out the rest."""
+    length = len(tokens)
+    if not length:
+        return []
+    need = math.ceil(_LEAST_SHARED * length - 1e-9)
+    keys = [(kind, token, k) for token, n in count.items() for k in range(n)]
+    keys.sort(key=lambda key: len(index.get(key, ())))
+    found: set[int] = set()
+    for key in keys[: max(1, length - need + 1)]:
+        found.update(index.get(key, ()))
+    return [
+        j for j in sorted(found) if 2 * min(length, lengths[j]) / (length + lengths[j]) >= ITEM_DICE
+    ]
+
+
+def _shared(a: Counter, b: Counter) -> int:
+    """The size of the multiset intersection of two token counts."""
+    return sum(n if n < b[t] else b[t] for t, n in a.items())
+
+
 def match_items(a: list[_Entry], b: list[_Entry]) -> list[tuple[int, int]]:
     """One-to-one matches (index in a, index in b) of the same kind, Dice ≥ ITEM_DICE, the
     best pairs first (ties: document order).
 
     Items with the same tokens in any order (Dice 1, the best possible pair) are paired
     first, in document order, as the sorted pairs would pair them; the rest are scored
-    through an index of `b` by kind and token, which sums the shared tokens of every pair
-    that shares any (Σ of the smaller counts: the size of the multiset intersection), so
-    pairs with nothing in common cost nothing. Two items without tokens match (Dice 1)."""
+    against the items of `b` that `_partners` finds through an index by kind and token, so
+    pairs with little in common cost nothing. Two items without tokens match (Dice 1)."""
     same: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
     for j, (_, kind, tokens, _) in enumerate(b):
         same[(kind, tuple(sorted(tokens)))].append(j)
@@ -140,27 +196,14 @@ def match_items(a: list[_Entry], b: list[_Entry]) -> list[tuple[int, int]]:
             exact.append((i, j))
             used_a.add(i)
             used_b.add(j)
-    index: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
-    for j, (_, kind, _, count) in enumerate(b):
-        if j not in used_b:
-            for token, n in count.items():
-                index[kind][token].append((j, n))
+    index = _token_index(b, skip=used_b)
+    lengths = [len(tokens) for _, _, tokens, _ in b]
     pairs = []
-    for i, (_, kind_a, tokens_a, count_a) in enumerate(a):
-        by_token = index.get(kind_a)
-        if i in used_a or not by_token:
+    for i, (_, kind, tokens, count) in enumerate(a):
+        if i in used_a:
             continue
-        shared: dict[int, int] = defaultdict(int)
-        for token, n in count_a.items():
-            for j, m in by_token.get(token, ()):
-                shared[j] += n if n < m else m
-        length_a = len(tokens_a)
-        for j, common in shared.items():
-            length_b = len(b[j][2])
-            total = length_a + length_b
-            if 2 * min(length_a, length_b) / total < ITEM_DICE:
-                continue  # lengths alone rule it out
-            score = 2 * common / total
+        for j in _partners(kind, tokens, count, index, lengths):
+            score = 2 * _shared(count, b[j][3]) / (len(tokens) + lengths[j])
             if score >= ITEM_DICE:
                 pairs.append((-score, i, j))
     pairs.sort()
@@ -181,10 +224,35 @@ def item_entry(item_id: str, kind: str, tokens: list[str]) -> _Entry:
 def _renditions(a: _Doc, b: _Doc) -> bool:
     if not a.items or not b.items:
         return False
-    matched = len(match_items(a.items, b.items))
-    jaccard = matched / (len(a.items) + len(b.items) - matched)
     threshold = SAME_STEM_JACCARD if a.stem == b.stem else DOC_JACCARD
-    return jaccard >= threshold
+    size = len(a.items) + len(b.items)
+
+    def reaches(matched: int) -> bool:
+        return matched / (size - matched) >= threshold
+
+    # Bounds first (the Jaccard grows with the matches): identical items are always matched
+    # one to one, and only items of `a` with some partner in `b` can be; documents that
+    # share a few stock sentences are ruled out without matching them in full.
+    if reaches(sum((a.signatures & b.signatures).values())):
+        return True
+    if not reaches(min(_with_partner(a.items, b, reaches), len(b.items))):
+        return False
+    return reaches(len(match_items(a.items, b.items)))
+
+
+def _with_partner(a: list[_Entry], b: _Doc, reaches: Callable[[int], bool]) -> int:
+    """An upper bound of the matches: the items of `a` with an item of `b` at ITEM_DICE (not
+    one to one). Counting stops as soon as too few are left for `reaches`."""
+    alive = len(a)
+    for _, kind, tokens, count in a:
+        if tokens and not any(
+            2 * _shared(count, b.items[j][3]) / (len(tokens) + b.lengths[j]) >= ITEM_DICE
+            for j in _partners(kind, tokens, count, b.index, b.lengths)
+        ):
+            alive -= 1
+            if not reaches(min(alive, len(b.items))):
+                break
+    return alive
 
 
 def assign_groups(results: Iterable[DocumentResult]) -> Groups:
