@@ -14,6 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from pipeline import textnorm
 from pipeline.actors import find_actors
 from pipeline.countries import country_name, is_capital, single_country
 from pipeline.cues import column_role, embedded_cue, heading_cue, line_cue, normalise
@@ -30,6 +31,10 @@ _CLAUSE_SPLIT_RE = re.compile(r";\s+")
 _TWO_LETTERS_RE = re.compile(r"[^\W\d_]{2}")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _SUPERSCRIPT_RE = re.compile(r"(?<=\w)[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+# A numbered label of a record's entry: 'ACUERDO 5. ', 'Décision 2 : ', 'AP3: ', 'Action 4 – '.
+_RECORD_LABEL_RE = re.compile(
+    r"^[^\W\d_][^\W\d_]{0,19}(?:\s[^\W\d_]{1,20})?\s?\d{1,3}[a-z]?\s*[.:)–—-]\s+(?=[^\W\d_])"
+)
 _WORDS = text_patterns()
 _TRAILING_RE = re.compile(rf"(\s*[;,:]\s*|\s+({_WORDS['trailing_connectors']})\s*)$", re.I)
 _SLIDE_NUMBER_RE = re.compile(r"(?<=[a-z.)])\s+\d{1,2}$")
@@ -188,6 +193,9 @@ def split_clauses(text: str) -> list[str]:
 def clean_item_text(text: str) -> str:
     """Strip marks, numbering, glued slide/footnote numbers and trailing ';', ',' or 'and'."""
     _, text = split_marker(text)
+    label = _RECORD_LABEL_RE.match(text)
+    if label and text[:1].isupper():
+        text = text[label.end() :]
     text = _SUPERSCRIPT_RE.sub("", text)
     text = _CONNECTOR_RE.sub("", text)
     previous = None
@@ -471,6 +479,19 @@ def states_future_action(text: str) -> bool:
                 return True
         elif len(word) >= 6:
             for ending, infinitive in fa.future_endings:
-                if word.endswith(ending) and word[: -len(ending)] + infinitive in verbs:
+                if word.endswith(ending) and _is_action_verb(word[: -len(ending)] + infinitive):
                     return True
     return False
+
+
+@lru_cache(maxsize=1)
+def _unaccented_action_verbs() -> frozenset[str]:
+    return frozenset(textnorm.fold(v, accents=False) for v in action_verbs())
+
+
+def _is_action_verb(infinitive: str) -> bool:
+    """An action verb's infinitive, its accents aside: a future's stem may change them
+    ('mènera' -> 'mener', 'cèdera' -> 'céder')."""
+    return infinitive in action_verbs() or (
+        textnorm.fold(infinitive, accents=False) in _unaccented_action_verbs()
+    )

@@ -105,6 +105,14 @@ def test_someone_doing_something_in_the_future_is_told_apart_from_events() -> No
     assert not says("A business-led initiative to eliminate child labour in supply chains")
     assert says("Secretariat to propose dates for an in-person meeting.")
     assert not says("JOINING FORCES GLOBALLY TO END FORCED LABOUR AND CHILD LABOUR")
+    # a going-to future, and future stems whose accents differ from the infinitive's
+    assert says("Nous allons créer un point focal dans chaque union régionale.")
+    assert says("Vamos a ampliar el programa a 40 nuevos distritos.")
+    assert says("We are going to train 600 shop stewards this year.")
+    assert says("La fédération mènera une campagne dans les zones rurales.")
+    assert says("Nous transmettrons nos commentaires écrits au ministère.")
+    assert not says("The meeting is going to be held in Tunis.")
+    assert not says("Nous espérons que le nombre d'enfants au travail baissera.")
 
 
 def test_an_action_point_label_does_not_hide_the_rule_vote(tmp_path: Path) -> None:
