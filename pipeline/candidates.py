@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from pipeline.itemtext import (
     ItemBuilder,
@@ -32,6 +33,7 @@ from pipeline.lexicon import (
     word_classes,
 )
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Section
+from pipeline.parse.common import asks
 from pipeline.rules_extract import rule_drafts
 
 # "Label: rest" at the start of a paragraph; the label is at most six words.
@@ -289,7 +291,32 @@ def _section_candidates(
                 "labels": [t for _, t in labels],
                 "group": f"{block.table.table_id}/{place}",
             }
-            parts = [c for run in split_glued_actions(block.text) for c in split_clauses(run)]
+            above = blocks[n - 1].table if n else None
+            if (
+                above is not None
+                and (above.table_id, above.row, above.col)
+                == (block.table.table_id, block.table.row, block.table.col)
+                and blocks[n - 1].text.rstrip().endswith(":")
+            ):
+                # a cell's own paragraph leads into the ones under it ('... retuvo las
+                # siguientes:'), nearer than the text before the table
+                context["lead_in"], context["lead_gap"] = blocks[n - 1].text, 0
+            answer = form_field or (row_header is not None and asks(row_header))
+            text = block.text
+            if answer:
+                # a form's value or a question's answer written as prose ('Sí. ... Es
+                # prioridad del Ministerio extender ...', 'Próximos pasos: validar ...;
+                # presentarla ...') is read as a paragraph, within its field; a value under
+                # an inline label ('Abril de 2025: apertura de ...') stays one cell, the
+                # label leading into it
+                label, rest = _split_label(text)
+                if len(split_sentences(rest)) > 1 or _inline_list(text)[1]:
+                    _prose_candidates(out, builder, text, base, context, "table_cell")
+                    continue
+                if label is not None:
+                    context = {**context, "lead_in": label, "lead_gap": 0}
+                    text = rest
+            parts = [c for run in split_glued_actions(text) for c in split_clauses(run)]
             for part_no, part in enumerate(parts):
                 _add(out, builder, "table_cell", part, part_no, base, context)
             continue
@@ -301,41 +328,13 @@ def _section_candidates(
             _add(out, builder, "label", text, 0, base, {**context, "group": block.id})
             lead, lead_at, labels = text, n, []
             continue
-        label, rest = _split_label(text)
-        if label is not None and _inline_list(text)[1]:
-            label, rest = None, text  # "The plan covers: a, b and c" is a list, not a label
-        sentences = split_sentences(rest)
         context = {
-            "lead_in": label or lead,
-            "lead_gap": 0 if label else (max(0, n - lead_at - 1) if lead else 0),
+            "lead_in": lead,
+            "lead_gap": max(0, n - lead_at - 1) if lead else 0,
             "labels": [t for _, t in labels],
             "group": block.id,
         }
-        unit = "paragraph" if len(sentences) == 1 and not label else "sentence"
-        part_no = 0
-        for index, whole in enumerate(sentences):
-            sentence = _reported_clause(whole)
-            sentence_unit = "reported" if sentence != whole else unit
-            clauses = _commitments(sentence)
-            if clauses:
-                for clause in clauses:
-                    _add(out, builder, "commitment", clause, part_no, base, context)
-                    part_no += 1
-                continue
-            head, elements = _inline_list(sentence)
-            if elements:
-                inline_context = {**context, "lead_in": head, "lead_gap": 0}
-                for element in elements:
-                    _add(out, builder, "inline", element, part_no, base, inline_context)
-                    part_no += 1
-                continue
-            for clause in (c for s in split_clauses(sentence) for c in _joined_actions(s)):
-                _add(out, builder, sentence_unit, clause, part_no, base, context)
-                part_no += 1
-            if label is None and _leads_paragraph(whole, first=index == 0):
-                # "As follow-up, our delegation makes three commitments." leads into the
-                # sentences after it, nearer than the block before the paragraph
-                context = {**context, "lead_in": whole, "lead_gap": 0}
+        _prose_candidates(out, builder, text, base, context, "paragraph")
         if (
             out
             and out[-1].block is block
@@ -346,6 +345,50 @@ def _section_candidates(
         if len(text.split()) <= 40:
             lead, lead_at = text, n
     return out
+
+
+def _prose_candidates(
+    out: list[Candidate],
+    builder: ItemBuilder,
+    text: str,
+    base: dict[str, Any],
+    context: dict[str, Any],
+    unit: str,
+) -> None:
+    """The candidates of a piece of prose (a paragraph, a form's answer): its inline label
+    ('Next steps: ...') leads into it, then each sentence, commitment, inline list element
+    or joined action is one (`unit` when it is one sentence without a label)."""
+    label, rest = _split_label(text)
+    if label is not None and _inline_list(text)[1]:
+        label, rest = None, text  # "The plan covers: a, b and c" is a list, not a label
+    sentences = split_sentences(rest)
+    if label:
+        context = {**context, "lead_in": label, "lead_gap": 0}
+    unit = unit if len(sentences) == 1 and not label else "sentence"
+    part_no = 0
+    for index, whole in enumerate(sentences):
+        sentence = _reported_clause(whole)
+        sentence_unit = "reported" if sentence != whole else unit
+        clauses = _commitments(sentence)
+        if clauses:
+            for clause in clauses:
+                _add(out, builder, "commitment", clause, part_no, base, context)
+                part_no += 1
+            continue
+        head, elements = _inline_list(sentence)
+        if elements:
+            inline_context = {**context, "lead_in": head, "lead_gap": 0}
+            for element in elements:
+                _add(out, builder, "inline", element, part_no, base, inline_context)
+                part_no += 1
+            continue
+        for clause in (c for s in split_clauses(sentence) for c in _joined_actions(s)):
+            _add(out, builder, sentence_unit, clause, part_no, base, context)
+            part_no += 1
+        if label is None and _leads_paragraph(whole, first=index == 0):
+            # "As follow-up, our delegation makes three commitments." leads into the
+            # sentences after it, nearer than the block before the paragraph
+            context = {**context, "lead_in": whole, "lead_gap": 0}
 
 
 # A table of contents' line: a title, a dot leader and a page number ('Next steps . . . 5').
@@ -428,11 +471,14 @@ def _dangles(word: str) -> bool:
 
 
 def _row_cells(rows: dict[tuple[str, int], list[Block]], cell: Block) -> list[str]:
-    """Texts of the other cells of the cell's row (a 'Done' status, a deadline, a lead)."""
+    """Texts of the other cells of the cell's row (a 'Done' status, a deadline, a lead); not
+    a question the row answers ('What progress has been made ...?' is no status)."""
     assert cell.table is not None
     ref = cell.table
     return [
-        b.text for b in rows.get((ref.table_id, ref.row), []) if b.table and b.table.col != ref.col
+        b.text
+        for b in rows.get((ref.table_id, ref.row), [])
+        if b.table and b.table.col != ref.col and not asks(b.text)
     ]
 
 
@@ -633,7 +679,9 @@ def _colonless_list(sentence: str) -> tuple[str, list[str]]:
     if not starts:
         return "", []
     start = min(starts, key=lambda n: abs((len(words) - n) - typical))
-    if len(words) - start < 2:
+    if len(words) - start < 2 or _dangles(words[start - 1]):
+        # after a preposition the phrases say with or for whom ('... un taller con las
+        # centrales, los gremios y la sociedad civil'), they are not what is done
         return "", []
     return " ".join(words[:start]), [" ".join(words[start:]), *rest]
 
