@@ -33,6 +33,9 @@ from pipeline.models import Document, ExtractionEvidence, Item, ItemKind, Sectio
 from pipeline.parse.common import asks
 
 SIBLING_WEIGHT = 0.7
+# Sentences of one paragraph are decided each on its own: a speech's commitments sit among
+# thanks, figures and results, unlike the items of one list, which are alike.
+_OWN_SENTENCES = frozenset({"sentence", "reported", "commitment"})
 THRESHOLD = 0.5  # P(priority) + P(next_step) needed to take a candidate
 # A candidate the cue rules take stays an item unless the model is this sure it is not one.
 RULE_VETO = 0.7
@@ -219,7 +222,8 @@ def decide(
     probs = np.array(rows) if features else np.zeros((0, 3))
     groups: dict[str, list[int]] = {}
     for n, c in enumerate(candidates):
-        groups.setdefault(c.group, []).append(n)
+        if c.unit not in _OWN_SENTENCES:
+            groups.setdefault(c.group, []).append(n)
     blended = probs.copy()
     for members in groups.values():
         if len(members) > 1:

@@ -760,3 +760,70 @@ def test_the_sessions_of_a_programme_table_are_not_items(tmp_path: Path) -> None
         "| 11:00 – 12:30 | Travaux de groupe sur les priorités par axe | Facilitateurs |\n",
     )
     assert texts == []
+
+
+def test_a_questions_answer_is_read_as_prose(tmp_path: Path) -> None:
+    """An answer cell of a questionnaire table: its inline label leads into the actions after
+    it, each sentence is its own candidate, and a cell's paragraph ending with a colon leads
+    into the cell's paragraphs under it."""
+    _, cands = _candidates(
+        tmp_path,
+        "survey.txt",
+        "Self-assessment of the Pathfinder Country\n\n"
+        "Question | Answer of the country\n"
+        "Has the country adopted a roadmap? | In progress. The draft came out of the "
+        "national workshop of November.\n"
+        "What comes next? | Next steps: validate the roadmap with the national committee in "
+        "April; present it to the Global Coordinating Group before June.\n"
+        "What are the national priorities? | The workshop retained the following: / "
+        "Strengthen labour inspection in agriculture / Extend the cash transfer programme\n",
+    )
+    by_text = {c.item.text: c for c in cands}
+    validate = by_text["validate the roadmap with the national committee in April"]
+    present = by_text["present it to the Global Coordinating Group before June"]
+    assert validate.lead_in == present.lead_in == "Next steps:"
+    assert validate.row_header == "What comes next?"
+    assert "The draft came out of the national workshop of November." in by_text
+    inspection = by_text["Strengthen labour inspection in agriculture"]
+    assert inspection.lead_in == "The workshop retained the following:"
+    assert inspection.unit == "table_cell"
+    assert inspection.row_cells == []  # the question it answers is no status of its row
+
+
+def test_people_listed_after_a_preposition_are_no_list_of_actions(tmp_path: Path) -> None:
+    _, cands = _candidates(
+        tmp_path,
+        "speech.txt",
+        "In the first quarter we will hold a national validation workshop with the trade "
+        "unions, the employers' organisations and the civil society groups.\n\n"
+        "The plenary retained a hotline for victims, a training plan for judges and a joint "
+        "data system.\n",
+    )
+    units = {c.item.text: c.unit for c in cands}
+    assert "the employers' organisations" not in units
+    assert units["a training plan for judges"] == "inline"
+
+
+def test_a_paragraphs_sentences_are_decided_each_on_its_own(tmp_path: Path) -> None:
+    """The items of one list are alike and are decided together; the sentences of a speech's
+    paragraph are not (a commitment among thanks and figures keeps its own probability)."""
+    _, cands = _candidates(
+        tmp_path,
+        "speech.txt",
+        "Statement of the delegation\n\n"
+        "Thank you, Chair. Our country joined the Alliance in 2019. Child labour fell by a "
+        "third in five years. We will train 600 labour inspectors on forced labour by 2026. "
+        "We are proud of these results.\n\n"
+        "Next steps:\n\n- Draft the terms of reference\n- Convene the committee in May\n",
+    )
+    model = load_model()
+    assert model is not None
+    decisions = decide(cands, model)
+    own = [model.proba_row(candidate_features(c)) for c in cands]
+    train = next(n for n, c in enumerate(cands) if c.item.text.startswith("We will train"))
+    assert cands[train].unit == "sentence"
+    assert decisions[train].probabilities["none"] == round(own[train][0], 3)
+    listed = [n for n, c in enumerate(cands) if c.unit == "list_item"]
+    assert len(listed) == 2
+    blended = [decisions[n].probabilities["none"] for n in listed]
+    assert blended != [round(own[n][0], 3) for n in listed]
