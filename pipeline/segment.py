@@ -143,9 +143,12 @@ def document_to_sections(doc: Document) -> list[Section]:
         elif continued:
             section.role, section.role_cue = previous.role, previous.role_cue
         elif parent.role and (
-            _continues_numbering(parent, block.text) or _subject_label(block.text)
+            _continues_numbering(parent, block.text)
+            or _subject_label(block.text)
+            or _subject_heading(block.text)
         ):
-            # "Priorities" > "Child labour:": a label naming a subject keeps the role
+            # "Priorities" > "Child labour:" or "TRAFFICKING IN PERSONS": a label or a short
+            # heading naming a subject keeps the role
             section.role, section.role_cue = parent.role, parent.role_cue
         stack.append((rank, section))
         sections.append(section)
@@ -176,6 +179,18 @@ def _subject_label(heading: str) -> bool:
     classes (plans, next steps, progress, impact, background ...)."""
     text = heading.strip()
     return text.endswith(":") and len(text.split()) <= 6 and not word_classes(text)
+
+
+def _subject_heading(heading: str) -> bool:
+    """A heading of three words or fewer that names a subject ('Forced labour', 'SAFE LABOUR
+    MIGRATION', 'Kenya'), no word of the lexicon's classes and no sentence of its own."""
+    text = heading.strip()
+    return (
+        len(text.split()) <= 3
+        and not text.endswith((".", "?", "!"))
+        and not word_classes(text)
+        and _section_number(text) is None
+    )
 
 
 def _names_a_subject(heading: str) -> bool:

@@ -342,3 +342,22 @@ def test_an_organisation_line_gives_its_country_to_the_pledge_under_it() -> None
     assert country["Fortalecer la asistencia a las víctimas de trata"] == "ARG"
     assert country["Elaborar un protocolo único de derivación"] == "ARG"
     assert country["Organizar un taller subregional"] is None
+
+
+def test_a_short_heading_naming_a_subject_keeps_the_priorities_role() -> None:
+    """A deck exported to PDF sets the titles of its theme boxes as headings under the
+    slide's title ('Priority areas agreed' > 'TRAFFICKING IN PERSONS'): each box keeps the
+    title's role; a heading of a part ('Lessons learnt') or a sentence-like one does not."""
+    doc = _doc(
+        (T, "Priority areas agreed by the working groups", None),
+        (H, "TRAFFICKING IN PERSONS", 2),
+        (L, "Victim shelters in every province"),
+        (H, "Lessons learnt", 2),
+        (L, "Start the consultations earlier"),
+        (H, "What the groups discussed on the second day", 2),
+        (L, "Data on cases sits in five systems"),
+    )
+    by_heading = _by_heading(document_to_sections(doc))
+    assert by_heading["TRAFFICKING IN PERSONS"].role == "priority"
+    assert by_heading["Lessons learnt"].role != "priority"
+    assert by_heading["What the groups discussed on the second day"].role is None
