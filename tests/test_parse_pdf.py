@@ -1095,3 +1095,27 @@ def test_sentence_cut_by_a_page_break_before_a_capital_is_one_paragraph() -> Non
     ]
     blocks = blocks_of(page(1, short), page(2, second))
     assert [b.page for b in blocks] == [1, 2]
+
+
+def test_word_spaces_of_justified_text_that_line_up_do_not_split_lines() -> None:
+    """Justified lines drawn a word per text object (pdfium runs) have wide word spaces; where
+    some of them happen to line up over several rows (a river), the lines stay whole. A real
+    gutter, whose right column starts at one x in every row, still splits them."""
+
+    def row(top: float, words: list[tuple[float, float, str]]) -> list[Char]:
+        return [Char(w, x0, x1, top, top + 10.5, "Times-Roman", 10.5) for x0, x1, w in words]
+
+    river = [  # word spaces of ~9 pt near x 280-290, their edges 1-3 pt apart
+        row(100, [(72, 200, "Global Conference,"), (209, 278.8, "open to"), (288.0, 520, "all")]),
+        row(116, [(72, 150, "To ask"), (159, 280.7, "the SDG Target 8.7"), (289.5, 520, "M")]),
+        row(132, [(72, 282.2, "peer-learning session on"), (290.7, 520, "and a mapping")]),
+        row(148, [(72, 277.5, "Governments can choose a"), (286.4, 520, "focus area")]),
+    ]
+    lines = chars_to_lines([c for r in river for c in r])
+    assert len(lines) == 4
+    gutter = [  # the right column starts at x 300 in every row
+        row(100 + 16 * n, [(72, 290.0 - n, f"left {n}"), (300.0, 520, f"right {n}")])
+        for n in range(5)
+    ]
+    lines = chars_to_lines([c for r in gutter for c in r])
+    assert len(lines) == 10

@@ -43,6 +43,7 @@ MARGIN_BAND = 0.08  # share of the page height holding running headers and foote
 SPLIT_GAP = 1.5  # a horizontal gap wider than this splits a line into two
 SOFT_GAP = 0.8  # a narrower gap splits it only where gaps of other rows line up (a gutter)
 RIVER_ROWS = 3  # other rows whose gaps must line up with a soft gap
+GUTTER_ALIGN = 0.1  # ... and share an edge within this: one column's lines start or end at one x
 SPACE_GAP = 0.2  # a gap wider than this between two glyphs is a word space
 MARKER_GAP = 6.0  # a bullet further than this from the text beside it belongs to another column
 HEADING_RATIO = 1.15  # a line this much larger than the body text is a heading
@@ -405,16 +406,25 @@ def _gaps(row: Sequence[Char]) -> list[tuple[int, float, float, float]]:
 
 
 def _river_support(gaps: list[tuple[int, int, float, float, float]]) -> set[tuple[int, int]]:
-    """Soft gaps lined up with gaps of at least RIVER_ROWS other rows: a column gutter."""
+    """Soft gaps lined up with gaps of at least RIVER_ROWS other rows: a column gutter.
+
+    The rows' gaps must also share an edge (within GUTTER_ALIGN): the next column's lines
+    start at one x, or the previous column's lines end at one; the word spaces of justified
+    text that happen to line up (a river) share neither."""
     ordered = sorted(gaps, key=lambda g: g[2])
     starts = [g[2] for g in ordered]
     widest = max(g[3] - g[2] for g in ordered)
     supported = set()
-    for r, i, x0, x1, _ in ordered:
+    for r, i, x0, x1, size in ordered:
         rows = set()
         lo = bisect_left(starts, x0 - widest)
+        align = GUTTER_ALIGN * size
         for r2, _, y0, y1, _ in ordered[lo : bisect_left(starts, x1)]:
-            if r2 != r and min(x1, y1) - max(x0, y0) >= 0.5 * min(x1 - x0, y1 - y0):
+            if (
+                r2 != r
+                and min(x1, y1) - max(x0, y0) >= 0.5 * min(x1 - x0, y1 - y0)
+                and (abs(x1 - y1) <= align or abs(x0 - y0) <= align)
+            ):
                 rows.add(r2)
                 if len(rows) >= RIVER_ROWS:
                     supported.add((r, i))
