@@ -479,7 +479,8 @@ def states_future_action(text: str) -> bool:
                 return True
         elif len(word) >= 6:
             for ending, infinitive in fa.future_endings:
-                if word.endswith(ending) and _is_action_verb(word[: -len(ending)] + infinitive):
+                stem = word[: -len(ending)]
+                if word.endswith(ending) and _is_action_infinitive(stem + infinitive):
                     return True
     return False
 
@@ -489,7 +490,7 @@ def _unaccented_action_verbs() -> frozenset[str]:
     return frozenset(textnorm.fold(v, accents=False) for v in action_verbs())
 
 
-def _is_action_verb(infinitive: str) -> bool:
+def _is_action_infinitive(infinitive: str) -> bool:
     """An action verb's infinitive, its accents aside: a future's stem may change them
     ('mènera' -> 'mener', 'cèdera' -> 'céder')."""
     return infinitive in action_verbs() or (

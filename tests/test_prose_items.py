@@ -9,6 +9,7 @@ from pathlib import Path
 from pipeline.candidates import sections_to_candidates
 from pipeline.extract import row_done
 from pipeline.features import text_features
+from pipeline.itemtext import opens_with_action
 from pipeline.parse import parse_file
 from pipeline.segment import document_to_sections
 
@@ -111,6 +112,9 @@ def test_someone_doing_something_in_the_future_is_told_apart_from_events() -> No
     assert says("We are going to train 600 shop stewards this year.")
     assert says("La fédération mènera une campagne dans les zones rurales.")
     assert says("Nous transmettrons nos commentaires écrits au ministère.")
+    # ... while an action verb still opens an item in its -ing and -s forms
+    assert opens_with_action("Strengthening labour inspection in agriculture")
+    assert opens_with_action("Trains 40 inspectors")
     assert not says("The meeting is going to be held in Tunis.")
     assert not says("Nous espérons que le nombre d'enfants au travail baissera.")
 
