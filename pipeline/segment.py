@@ -125,7 +125,9 @@ def document_to_sections(doc: Document) -> list[Section]:
         section.heading_path = [*parent.heading_path, block.text]
         if mention:
             section.country, section.country_evidence = mention.code, mention.text
-            organisation = None
+            # an organisation line set as a heading ('Malawi – Ministry of Labour') goes on
+            # giving its country to the headings after it ('Received: 11 July 2025')
+            organisation = _organisation_heading(block)
         elif names_region(block.text) and not cue_only:
             section.country, section.country_evidence = None, None  # a regional section
             organisation = None
@@ -162,15 +164,29 @@ _ORGANISATION_RE = re.compile(r"^(?:[^|]{0,40}\|\s*)?([^|–—:]{2,40}?)\s+[–
 def _organisation_country(block: Block) -> CountryMention | None:
     """The country an organisation line names before its dash; None for other blocks."""
     text = block.text.strip()
-    if block.kind != BlockKind.paragraph or len(text.split()) > 20 or text.endswith("."):
+    if block.kind != BlockKind.paragraph or text.endswith("."):
+        return None
+    line = _organisation_line(text)
+    return line[0] if line else None
+
+
+def _organisation_heading(block: Block) -> CountryMention | None:
+    """The country of a heading that is an organisation line: a country, a dash, then a
+    body that acts ('Malawi – Ministry of Labour'); not 'Kenya – update' or 'Kenya – Next
+    steps', whose country ends with the section."""
+    line = _organisation_line(block.text.strip())
+    return line[0] if line and "actor" in word_classes(line[1]) else None
+
+
+def _organisation_line(text: str) -> tuple[CountryMention, str] | None:
+    """(country, what follows the dash) of 'Kenya – Ministry of Labour'; None otherwise."""
+    if len(text.split()) > 20:
         return None
     match = _ORGANISATION_RE.match(text)
-    if not match:
+    if not match or len(match.group(1).split()) > 5:
         return None
     mention = single_country(match.group(1))
-    if mention is None or len(match.group(1).split()) > 5:
-        return None
-    return mention
+    return (mention, text[match.end() - 1 :]) if mention is not None else None
 
 
 def _subject_label(heading: str) -> bool:

@@ -361,3 +361,27 @@ def test_a_short_heading_naming_a_subject_keeps_the_priorities_role() -> None:
     assert by_heading["TRAFFICKING IN PERSONS"].role == "priority"
     assert by_heading["Lessons learnt"].role != "priority"
     assert by_heading["What the groups discussed on the second day"].role is None
+
+
+def test_an_organisation_line_set_as_a_heading_gives_its_country_to_the_headings_after_it() -> None:
+    """A plain-text compilation sets 'Malawi – Ministry of Labour' apart, then a 'Received:'
+    line read as a heading of its own: the pledge under it is still Malawi's. A heading
+    'Kenya – update' gives its country to its own section only."""
+    doc = _doc(
+        (H, "Compilation of pledges received", 1),
+        (P, FILLER),
+        (P, FILLER),
+        (P, FILLER),
+        (H, "Malawi – Ministry of Labour", 2),
+        (H, "Received: 11 July 2025", 2),
+        (L, "Enact the revised Tenancy Labour Bill"),
+        (H, "Kenya – update", 2),
+        (P, "The roadmap was validated in March."),
+        (H, "Decisions of the meeting", 2),
+        (L, "Convene the working group in May"),
+    )
+    sections = document_to_sections(doc)
+    country = {b.text: s.country for s in sections for b in s.blocks}
+    assert country["Enact the revised Tenancy Labour Bill"] == "MWI"
+    assert country["The roadmap was validated in March."] == "KEN"
+    assert country["Convene the working group in May"] is None
