@@ -118,7 +118,7 @@ def _inline_executor() -> None:
 
     class Inline:
         def run(self, jobs, options, on_done) -> None:  # type: ignore[no-untyped-def]
-            batch._warm_up()
+            batch.warm_up_workers()
             for job in jobs:
                 message = batch.process_one(
                     process_file, job.path, options.settings, options.memory_limit_mb

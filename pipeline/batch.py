@@ -78,6 +78,8 @@ __all__ = [
     "discover",
     "output_name",
     "run_batch",
+    "run_local_jobs",
+    "warm_up_workers",
 ]
 
 WORKER_DOCUMENTS = 50  # documents a worker takes before it is replaced (bounds its memory)
@@ -384,7 +386,7 @@ def _death(code: int | None, options: BatchOptions) -> str:
     return f"the worker died (exit {code})"
 
 
-def _warm_up() -> None:
+def warm_up_workers() -> None:
     """Load the shared vocabularies and models once, before workers fork and share them."""
     from pipeline.process import warm_up
 
@@ -402,7 +404,7 @@ class _Slot:
     done: int = 0
 
 
-def _run_jobs(
+def run_local_jobs(
     jobs: list[Job],
     options: BatchOptions,
     on_done: Callable[[Job, tuple], None],

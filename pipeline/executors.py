@@ -8,7 +8,7 @@ result file, the manifest record and the progress line, then the aggregate outpu
 writes the same files, with the same incremental behaviour, whichever executor processed the
 documents.
 
-- `LocalExecutor` (the default): `batch._run_jobs`, forked worker processes on this machine,
+- `LocalExecutor` (the default): `batch.run_local_jobs`, forked worker processes on this machine,
   each document with the time limit (`--timeout`) and the memory limit (`--memory-limit`,
   the worker's address space).
 - `DaskExecutor` (`pipeline run --executor dask --scheduler tcp://host:8786`): one Dask task
@@ -60,14 +60,14 @@ class Executor(Protocol):
 
 
 class LocalExecutor:
-    """Forked worker processes on this machine (`batch._run_jobs`), after `warm_up()` in
+    """Forked worker processes on this machine (`batch.run_local_jobs`), after `warm_up()` in
     the parent so that every worker inherits the loaded vocabularies and models."""
 
     def run(self, jobs: list[Job], options: BatchOptions, on_done: OnDone) -> None:
         from pipeline import batch
 
-        batch._warm_up()
-        batch._run_jobs(jobs, options, on_done)
+        batch.warm_up_workers()
+        batch.run_local_jobs(jobs, options, on_done)
 
 
 def executor_for(options: BatchOptions) -> Executor:

@@ -593,13 +593,38 @@ def test_the_import_graph_of_the_pipeline_has_no_cycle() -> None:
     assert not cycles
 
 
+def test_no_module_defines_a_top_level_name_twice() -> None:
+    """A second `def` of a name replaces the first at import, silently: once a helper for
+    future stems took the name of the action-verb test and every caller got the new one."""
+    problems = []
+    for path in sorted((ROOT / "pipeline").rglob("*.py")):
+        seen: set[str] = set()
+        for node in ast.parse(path.read_text("utf-8")).body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if node.name in seen:
+                    problems.append(f"{path.name}: {node.name}")
+                seen.add(node.name)
+    assert not problems
+
+
 def test_no_module_imports_another_modules_private_names() -> None:
-    """No pipeline module imports a private name of another, and the modules that read run
-    folders meet the batch only in `pipeline.runs`."""
+    """No pipeline module imports or reaches a private name of another (`from pipeline.x
+    import _y`, `x._y`), and the modules that read run folders meet the batch only in
+    `pipeline.runs`."""
     problems = []
     readers = {"report.py", "review.py", "corrections.py", "progress.py", "review_cli.py"}
+    modules = {p.stem for p in (ROOT / "pipeline").rglob("*.py")}
     for path in sorted((ROOT / "pipeline").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in modules
+                and node.value.id != path.stem
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+            ):
+                problems.append(f"{path.name}: {node.value.id}.{node.attr}")
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pipeline"):
                 private = [
                     a.name
