@@ -170,9 +170,9 @@ def _partners(
     ]
 
 
-def _shared(a: Counter, b: Counter) -> int:
-    """The size of the multiset intersection of two token counts."""
-    return sum(n if n < b[t] else b[t] for t, n in a.items())
+def _dice(a: Counter, length_a: int, b: Counter, length_b: int) -> float:
+    """Dice of two token multisets: twice the size of their intersection over their sizes."""
+    return 2 * sum(n if n < b[t] else b[t] for t, n in a.items()) / (length_a + length_b)
 
 
 def match_items(a: list[_Entry], b: list[_Entry]) -> list[tuple[int, int]]:
@@ -203,7 +203,7 @@ def match_items(a: list[_Entry], b: list[_Entry]) -> list[tuple[int, int]]:
         if i in used_a:
             continue
         for j in _partners(kind, tokens, count, index, lengths):
-            score = 2 * _shared(count, b[j][3]) / (len(tokens) + lengths[j])
+            score = _dice(count, len(tokens), b[j][3], lengths[j])
             if score >= ITEM_DICE:
                 pairs.append((-score, i, j))
     pairs.sort()
@@ -246,7 +246,7 @@ def _with_partner(a: list[_Entry], b: _Doc, reaches: Callable[[int], bool]) -> i
     alive = len(a)
     for _, kind, tokens, count in a:
         if tokens and not any(
-            2 * _shared(count, b.items[j][3]) / (len(tokens) + b.lengths[j]) >= ITEM_DICE
+            _dice(count, len(tokens), b.items[j][3], b.lengths[j]) >= ITEM_DICE
             for j in _partners(kind, tokens, count, b.index, b.lengths)
         ):
             alive -= 1

@@ -145,9 +145,7 @@ def document_to_sections(doc: Document) -> list[Section]:
         elif continued:
             section.role, section.role_cue = previous.role, previous.role_cue
         elif parent.role and (
-            _continues_numbering(parent, block.text)
-            or _subject_label(block.text)
-            or _subject_heading(block.text)
+            _continues_numbering(parent, block.text) or _subject_label(block.text)
         ):
             # "Priorities" > "Child labour:" or "TRAFFICKING IN PERSONS": a label or a short
             # heading naming a subject keeps the role
@@ -190,21 +188,19 @@ def _organisation_line(text: str) -> tuple[CountryMention, str] | None:
 
 
 def _subject_label(heading: str) -> bool:
-    """A short label that names a subject ('Child labour:', 'Inspección:'), not a part of a
-    pledge or report ('On the impact:', 'How we will deliver it:'): no word of the lexicon's
-    classes (plans, next steps, progress, impact, background ...)."""
+    """A short label or heading that names a subject ('Child labour:', 'Inspección:',
+    'SAFE LABOUR MIGRATION'), not a part of a pledge or report ('On the impact:', 'How we
+    will deliver it:', 'Lessons learnt'): no word of the lexicon's classes (plans, next steps,
+    progress, impact, background ...); a label of up to six words, a heading of up to three
+    that is no sentence and no numbered section."""
     text = heading.strip()
-    return text.endswith(":") and len(text.split()) <= 6 and not word_classes(text)
-
-
-def _subject_heading(heading: str) -> bool:
-    """A heading of three words or fewer that names a subject ('Forced labour', 'SAFE LABOUR
-    MIGRATION', 'Kenya'), no word of the lexicon's classes and no sentence of its own."""
-    text = heading.strip()
+    if word_classes(text):
+        return False
+    if text.endswith(":"):
+        return len(text.split()) <= 6
     return (
         len(text.split()) <= 3
         and not text.endswith((".", "?", "!"))
-        and not word_classes(text)
         and _section_number(text) is None
     )
 
