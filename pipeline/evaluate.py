@@ -407,7 +407,7 @@ class _PredIndex:
         return self._scan().get(source_name)
 
 
-RENDITION_SUFFIXES = (".pdf", ".pptx", ".docx", ".md", ".markdown", ".txt")
+RENDITION_SUFFIXES = (".pdf", ".pptx", ".docx", ".html", ".htm", ".md", ".markdown", ".txt")
 
 
 def _renditions(source: Path) -> list[Path]:

@@ -13,7 +13,7 @@ dashboard that counts items would count them two or three times. `assign_groups`
   these pairs.
 - **item groups**: inside a document group, each item is matched to at most one item of every
   other rendition (same kind, Dice ≥ 0.85, best matches first). Items that are the same item
-  share a `group_id`; the one from the richest rendition (pptx > docx > pdf > markdown >
+  share a `group_id`; the one from the richest rendition (pptx > docx > pdf > html > markdown >
   text, then the source path) is `canonical`, the others are not.
 
 Items repeated across *different* documents (a standard sentence in two workshop reports)
@@ -57,7 +57,7 @@ DOC_JACCARD = 0.6
 """Two documents are renditions when this share of their items match (fuzzy Jaccard)."""
 SAME_STEM_JACCARD = 0.3
 """The same, for two documents with the same file stem."""
-FORMAT_RANK = {"pptx": 0, "docx": 1, "pdf": 2, "markdown": 3, "text": 4}
+FORMAT_RANK = {"pptx": 0, "docx": 1, "pdf": 2, "html": 3, "markdown": 4, "text": 5}
 """Richest format first: the canonical item comes from the lowest rank."""
 _BANDS, _ROWS = 3, 2  # LSH: items share a band (2 min-hashes) when their token sets overlap
 _SHARED = 0.2

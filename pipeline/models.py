@@ -14,9 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "2.0.0"
+SCHEMA_VERSION = "2.1.0"
 
-Format = Literal["pdf", "pptx", "docx", "text", "markdown"]
+Format = Literal["pdf", "pptx", "docx", "html", "text", "markdown"]
 
 
 class BBox(BaseModel):

@@ -121,7 +121,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         {
             "document_id": "sha256 of the file's bytes (primary key).",
             "source": "Path of the file as given to the run.",
-            "format": "pdf, pptx, docx, text or markdown (recognised from the bytes).",
+            "format": "pdf, pptx, docx, html, text or markdown (recognised from the bytes).",
             "page_count": "Pages (PDF, DOCX, text) or slides (PPTX).",
             "title": "Document title, when found.",
             "author": "Author from the file's properties.",
@@ -156,7 +156,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
             "group_id": "Shared by the same item in other renditions of the document; NULL "
             "when it has none.",
             "canonical": "1 for the copy to count (richest format: pptx > docx > pdf > "
-            "markdown > text), 0 for the other renditions' copies.",
+            "html > markdown > text), 0 for the other renditions' copies.",
             "review_status": "machine, reviewed (confirmed unchanged) or corrected; items "
             "rejected as not an item are not rows.",
             "reviewer": "Who reviewed it.",

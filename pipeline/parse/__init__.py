@@ -44,6 +44,10 @@ def _parser_for(fmt: Format) -> Parser:
         from pipeline.parse import docx
 
         return docx.parse
+    if fmt == "html":
+        from pipeline.parse import html
+
+        return html.parse
     from pipeline.parse import text
 
     return text.parse

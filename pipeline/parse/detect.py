@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -43,6 +44,8 @@ def detect_format(path: Path, data: bytes) -> Format:
         raise UnsupportedFormatError(path, "the file is neither a PDF, an Office file nor text")
     if _is_json(text):
         raise UnsupportedFormatError(path, "this is a JSON data file, not a document")
+    if looks_like_html(path, text):
+        return "html"
     return "markdown" if _looks_like_markdown(path, text) else "text"
 
 
@@ -112,6 +115,24 @@ def _is_json(text: str) -> bool:
         return all(isinstance(json.loads(line), dict) for line in lines)
     except ValueError:
         return False
+
+
+_TAG_SOUP_RE = re.compile(
+    r"<\s*(?:!doctype\s+html|html|body|head|h[1-6]|p|div|ul|ol|li|table)\b", re.I
+)
+
+
+def looks_like_html(path: Path, text: str) -> bool:
+    """A page of HTML: a doctype or `<html>` at its start, `<html>` and `<body>` near it, or
+    an `.html`/`.htm` name and block tags."""
+    head = text[:2000].lstrip("\ufeff \t\r\n").lower()
+    if head.startswith(("<!doctype html", "<html")):
+        return True
+    if "<html" in head and "<body" in text[:20_000].lower():
+        return True
+    return path.suffix.lower() in {".html", ".htm", ".xhtml"} and bool(
+        _TAG_SOUP_RE.search(text[:20_000])
+    )
 
 
 def _looks_like_markdown(path: Path, text: str) -> bool:

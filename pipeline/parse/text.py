@@ -30,6 +30,8 @@ from pipeline.parse.common import (
     split_marker,
 )
 from pipeline.parse.detect import decode_text, detect_format
+from pipeline.parse.html import html_blocks
+from pipeline.parse.mail import is_mime_message, read_message
 
 _MAIL_HEADER_RE = re.compile(
     r"^(from|to|cc|bcc|sent|date|subject|de|à|a|envoyé|objet|para|enviado|fecha|asunto)\s*:",
@@ -64,6 +66,8 @@ _MARKUP_CHARS = frozenset("*_[]<>\\")
 def parse(path: Path, data: bytes, settings: Settings) -> Parsed:
     markdown = detect_format(path, data) == "markdown"
     text = decode_text(data)
+    if is_mime_message(text):
+        return _message(data)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Without a form feed, the one page is `text` itself (no copy); each page's text is let go
@@ -90,6 +94,19 @@ def parse(path: Path, data: bytes, settings: Settings) -> Parsed:
         if level and b.kind == BlockKind.heading and (best is None or level < best):
             title, best = b.text, level
     return Parsed(blocks=blocks, page_count=page_count, title=title)
+
+
+def _message(data: bytes) -> Parsed:
+    """A saved e-mail: its header lines (the subject as its heading), then its body."""
+    message = read_message(data)
+    blocks = text_blocks(message.headers, 1)
+    if message.html:
+        blocks.extend(html_blocks(message.body)[0])
+    else:
+        body = message.body.replace("\r\n", "\n").replace("\r", "\n")
+        blocks.extend(text_blocks(unwrap_lines(body.split("\n")), 1))
+    title = next((b.text for b in blocks if b.kind == BlockKind.heading), None)
+    return Parsed(blocks=blocks, page_count=1, title=title)
 
 
 class _Maker:
@@ -262,14 +279,17 @@ def _plain_table_extent(lines: list[str], start: int) -> int:
 
 _WRAP_MIN, _WRAP_MAX = 60, 100  # the widths at which e-mails and memos are hard-wrapped
 _WRAPPED_SHARE = 0.3  # of the text lines that must end near the wrap width
+_LONG_LINES_SHARE = 0.2  # of the lines that may run past the wrap width
 
 
 def _wrap_width(lines: list[str]) -> int | None:
     """The width a hard-wrapped text was wrapped at (72, 78 ...): most long lines end within
-    a few characters of the longest, which is at most 100; None for a text whose paragraphs
-    are each one long line."""
-    lengths = [len(x.rstrip()) for x in lines if x.strip()]
-    if len(lengths) < 8 or max(lengths) > _WRAP_MAX:
+    a few characters of the longest, which is at most 100 (a few longer lines aside); None
+    for a text whose paragraphs are each one long line."""
+    every = [len(x.rstrip()) for x in lines if x.strip()]
+    # A few paragraphs left as one long line (pasted in) do not unmake the wrapping of the rest.
+    lengths = [n for n in every if n <= _WRAP_MAX]
+    if len(lengths) < 8 or len(every) - len(lengths) > _LONG_LINES_SHARE * len(every):
         return None
     width = max(lengths)
     near = sum(1 for n in lengths if n >= width - 12)
