@@ -160,5 +160,15 @@ def is_capital(name: str) -> bool:
     return name.lower() in _capitals()
 
 
+_DOMAIN_ALPHA2 = {"uk": "GB"}  # the one country-code domain that is not its ISO code
+
+
+def country_of_domain(label: str) -> str | None:
+    """The ISO alpha-3 code of a country-code internet domain ('py' -> 'PRY', 'uk' -> 'GBR')."""
+    alpha_2 = _DOMAIN_ALPHA2.get(label.lower(), label.upper())
+    country = pycountry.countries.get(alpha_2=alpha_2)
+    return country.alpha_3 if country is not None else None
+
+
 def is_country_code(code: str) -> bool:
     return pycountry.countries.get(alpha_3=code) is not None

@@ -16,7 +16,13 @@ from collections import Counter
 from functools import lru_cache
 from importlib import resources
 
-from pipeline.countries import CountryMention, find_countries, is_capital, single_country
+from pipeline.countries import (
+    CountryMention,
+    country_of_domain,
+    find_countries,
+    is_capital,
+    single_country,
+)
 from pipeline.cues import Cue, heading_cue, normalise
 from pipeline.lexicon import text_patterns, word_classes
 from pipeline.models import Block, BlockKind, Document, Section
@@ -39,6 +45,13 @@ _FORM_FIELDS_SEEN = 80  # a form names its country among its first blocks
 _SUBTITLE_WORDS = 12
 _FORMAL_SUBTITLE_WORDS = 30
 _GLOBAL_BODY_RE = re.compile(rf"\b(?:{text_patterns()['global_bodies']})\b", re.I)
+# An e-mail sent from a government's domain ('@mtess.gov.py', '@travail.gouv.ci') is from
+# that country's administration: the country code is the domain's last label.
+_SENDER_RE = re.compile(
+    rf"^(?:{text_patterns()['mail_sender_words']})\s*:.*?(?P<address>[\w.+-]+@[\w.-]*\."
+    rf"(?:{text_patterns()['government_mail_domains']})\.(?P<cc>[a-z]{{2}}))\b",
+    re.I,
+)
 _FORMAL_STATE_RE = re.compile(rf"\b(?:{text_patterns()['formal_state_names']})\b", re.I)
 
 
@@ -247,8 +260,10 @@ def document_country(doc: Document) -> CountryMention | None:
         mention = _subtitle_country(block.text, national)
         if mention:
             return mention
-    if first and _GLOBAL_BODY_RE.search(first):
-        return None  # a GCG or Action Group record: the country it discusses is not its own
+    sender = _sender_country(doc.blocks[:_MAIL_HEADER_BLOCKS])
+    if sender:
+        return sender
+    global_body = bool(first and _GLOBAL_BODY_RE.search(first))
     counts: Counter[str] = Counter()
     first_seen: dict[str, CountryMention] = {}
     for block in doc.blocks:
@@ -257,10 +272,37 @@ def document_country(doc: Document) -> CountryMention | None:
             first_seen.setdefault(mention.code, mention)
     if not counts:
         return None
-    code, top = counts.most_common(1)[0]
+    (code, top), *rest = counts.most_common(2)
+    second = rest[0][1] if rest else 0
     total = sum(counts.values())
-    dominant = (top >= 4 and top >= 0.75 * total) or (top >= 3 and top == total)
+    if global_body:
+        # A GCG or Action Group record: the countries it discusses are not its own, unless it
+        # is one delegation's turn alone (an excerpt of its statement).
+        alone = top >= _ALONE_MENTIONS and top >= _ALONE_SHARE * total
+        return first_seen[code] if alone else None
+    dominant = (
+        (top >= 4 and top >= 0.75 * total)
+        or (top >= 3 and top == total)
+        or (top >= 4 and top >= _OUTNUMBERS * second and top >= 0.6 * total)
+    )
     return first_seen[code] if dominant else None
+
+
+_MAIL_HEADER_BLOCKS = 8
+_ALONE_MENTIONS, _ALONE_SHARE = 8, 0.8
+_OUTNUMBERS = 3  # the top country named at least three times as often as the next one
+
+
+def _sender_country(blocks: list[Block]) -> CountryMention | None:
+    """The country of an e-mail's sender, from a government domain in its From line."""
+    for block in blocks:
+        match = _SENDER_RE.match(block.text)
+        code = country_of_domain(match["cc"]) if match else None
+        if match and code:
+            return CountryMention(
+                code, match["address"], match.start("address"), match.end("address")
+            )
+    return None
 
 
 def _subtitle_country(text: str, national: bool) -> CountryMention | None:

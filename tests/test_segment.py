@@ -173,6 +173,42 @@ def test_document_country_from_dominance() -> None:
     assert document_country(doc(3, 1)) is None  # 3 mentions, but not alone
     assert document_country(doc(2, 0)) is None  # too few
 
+    # Named three times as often as any other and in 60% of mentions: minutes that mention
+    # the neighbours once each.
+    def with_neighbours(uganda: int) -> Document:
+        blocks = [(P, "Meeting report"), (P, FILLER)]
+        blocks += [(P, f"{FILLER} Uganda agreed.")] * uganda
+        blocks += [(P, f"{FILLER} Kenya agreed."), (P, f"{FILLER} Rwanda agreed.")]
+        return _doc(*blocks)
+
+    outnumbered = document_country(with_neighbours(5))  # 5 of 7, three times the next
+    assert outnumbered is not None and outnumbered.code == "UGA"
+    assert document_country(doc(5, 2)) is None  # 71%, but only 2.5 times the next
+
+
+def test_a_global_body_record_takes_a_country_only_when_one_delegation_speaks_alone() -> None:
+    def record(nepal: int, others: list[str]) -> Document:
+        blocks = [(P, "Global Coordinating Group: summary record"), (P, FILLER)]
+        blocks += [(P, f"{FILLER} Nepal agreed.")] * nepal
+        blocks += [(P, f"{FILLER} {name} agreed.") for name in others]
+        return _doc(*blocks)
+
+    alone = document_country(record(9, ["Kenya"]))  # an excerpt: one delegation's turn
+    assert alone is not None and alone.code == "NPL"
+    assert document_country(record(6, ["Kenya"])) is None  # a record that discusses Nepal
+    assert document_country(record(9, ["Kenya", "Peru", "Chile"])) is None  # 75%: not alone
+
+
+def test_an_email_from_a_government_domain_is_that_countrys() -> None:
+    sent = _doc((P, "From: Focal point <fp@mol.gov.np>"), (P, "Subject: Notes"), (P, FILLER))
+    found = document_country(sent)
+    assert found is not None and found.code == "NPL" and found.text == "fp@mol.gov.np"
+    ministry = _doc((P, "De : point.focal@emploi.gouv.ci"), (P, FILLER))
+    assert document_country(ministry).code == "CIV"  # type: ignore[union-attr]
+    # Not a government domain, or the address of a recipient only: no country from it.
+    assert document_country(_doc((P, "From: someone@example.org.np"), (P, FILLER))) is None
+    assert document_country(_doc((P, "To: fp@mol.gov.np"), (P, FILLER))) is None
+
 
 def test_document_country_from_a_form_field(tmp_path) -> None:
     """Questionnaires and pledge forms name their country in a field: a 'Country | X' table
