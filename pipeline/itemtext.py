@@ -452,7 +452,8 @@ def states_future_action(text: str) -> bool:
     """An action verb in the future within the first fourteen words: 'The Secretariat will
     circulate ...', 'the Action Groups would each nominate ...', 'will be convened',
     'le Secrétariat publiera ...', 'la Secretaría enviará ...', 'sera adressé aux membres',
-    and the action-point shape 'Co-chairs to circulate ...'. What someone will *do*, as
+    'tiendra un atelier', 'fera adopter', 'entend renforcer', and the action-point shape
+    'Co-chairs to circulate ...'. What someone will *do*, as
     opposed to what will happen ('the meeting will take place') or be felt ('will fall')."""
     verbs = action_verbs()
     fa = lexicon().future_action
@@ -465,6 +466,10 @@ def states_future_action(text: str) -> bool:
                 if _participle_of_action(rest[1], verbs, fa):
                     return True
             elif rest and rest[0] in verbs:
+                return True
+        elif word in fa.irregular_futures:
+            # 'tiendra un atelier', or a causative before the action: 'fera adopter le décret'
+            if _is_action_infinitive(fa.irregular_futures[word]) or (rest and rest[0] in verbs):
                 return True
         elif word in fa.passive_auxiliaries:
             if rest and _participle_of_action(rest[0], verbs, fa):

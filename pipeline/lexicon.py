@@ -97,6 +97,7 @@ class FutureAction:
     purpose_before_to: frozenset[str]
     actors: frozenset[str]
     future_endings: tuple[tuple[str, str], ...]
+    irregular_futures: dict[str, str]  # 'tiendra' -> 'tenir', 'hará' -> 'hacer'
     participle_endings: tuple[tuple[str, tuple[str, ...]], ...]
 
 
@@ -201,6 +202,7 @@ def _future_action(data: dict) -> FutureAction:
         purpose_before_to=frozenset(data["purpose_before_to"]),
         actors=frozenset(data["actors"]),
         future_endings=tuple((e, i) for e, i in data["future_endings"]),
+        irregular_futures=dict(data["irregular_futures"]),
         participle_endings=tuple((e, tuple(i)) for e, i in data["participle_endings"]),
     )
 
