@@ -623,3 +623,38 @@ def test_a_hard_wrapped_memo_is_read_one_paragraph_and_one_item_at_a_time(
     assert any(t.startswith("DATE:") for t in texts)
     assert any(t.startswith("14:25 Country experiences") for t in texts)
     assert not any("Ministry of Labour DATE" in t for t in texts)
+
+
+def test_a_run_numbered_in_another_style_under_an_item_ending_with_a_colon_is_its_sub_list(
+    tmp_path: Path,
+) -> None:
+    """Memos number their paragraphs '1.', '2.' and the points of one paragraph '(a)', '(b)'
+    or '(i)', '(ii)', all typed at one indent: the points are the paragraph's sub-list."""
+    from pipeline.candidates import sections_to_candidates
+    from pipeline.parse.common import marker_style
+    from pipeline.segment import document_to_sections
+
+    path = tmp_path / "memo.txt"
+    path.write_text(
+        "MEMORANDUM\n\n"
+        "5. After consulting the Steering Committee, the Ministry set these priorities:\n"
+        "(a) Completing the rehabilitation of freed bonded labourers;\n"
+        "(b) Extending the child labour free municipality model;\n"
+        "6. These priorities are aligned with the national plan.\n"
+        "9. On follow-up, the Ministry will take the following steps before July:\n"
+        "(i) convene the National Steering Committee on child labour;\n"
+        "(ii) complete a costing of the roadmap.\n"
+        "10. The Ministry will also report to the Global Coordinating Group.\n",
+        "utf-8",
+    )
+    doc = parse_file(path)
+    levels = {b.marker: b.level for b in doc.blocks if b.kind == BlockKind.list_item}
+    assert levels == {"5.": 0, "(a)": 1, "(b)": 1, "6.": 0, "9.": 0, "(i)": 1, "(ii)": 1, "10.": 0}
+    parents = {
+        c.item.text: c.parent for c in sections_to_candidates(doc, document_to_sections(doc))
+    }
+    assert parents["complete a costing of the roadmap."].startswith("On follow-up")
+    assert parents["The Ministry will also report to the Global Coordinating Group."] is None
+    # '(i)' after '(h)' is the ninth letter, not the Roman one.
+    assert marker_style("(i)", "(h)") == marker_style("(h)") != marker_style("(i)")
+    assert marker_style("(ii)", "(i)") == marker_style("(i)") == "roman-lower()"

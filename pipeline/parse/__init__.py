@@ -25,7 +25,7 @@ from pipeline.errors import (
 )
 from pipeline.fileio import path_text
 from pipeline.models import Block, BlockKind, Document, Format
-from pipeline.parse.common import BOLD_HEADING_LEVEL, Parsed, asks
+from pipeline.parse.common import BOLD_HEADING_LEVEL, Parsed, asks, nest_sub_lists
 from pipeline.parse.detect import detect_format
 from pipeline.textnorm import fold
 
@@ -178,10 +178,21 @@ def parse_file(
         title=parsed.title,
         metadata=parsed.metadata,
         blocks=number_blocks(
-            question_headings(titled_cells(form_tables(drop_repeated_furniture(parsed)))),
+            sub_lists(
+                question_headings(titled_cells(form_tables(drop_repeated_furniture(parsed))))
+            ),
             prefix="s" if fmt == "pptx" else "p",
         ),
     )
+
+
+def sub_lists(parsed: Parsed) -> Parsed:
+    """Runs of list items numbered in another style under an item ending with ':' are its
+    sub-list (`nest_sub_lists`), in every format."""
+    blocks = nest_sub_lists(parsed.blocks)
+    if blocks == parsed.blocks:
+        return parsed
+    return Parsed(blocks, parsed.page_count, parsed.title, parsed.metadata)
 
 
 def drop_repeated_furniture(parsed: Parsed) -> Parsed:

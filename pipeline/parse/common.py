@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from pipeline.models import Block, DocumentMetadata
+from pipeline.models import Block, BlockKind, DocumentMetadata
 
 _CID_RE = re.compile(r"\(cid:\d+\)")
 # A run of spaces, tabs and Unicode spaces, except a lone ' ' (replacing it by itself was most
@@ -139,3 +139,67 @@ class Parsed:
     page_count: int
     title: str | None = None
     metadata: DocumentMetadata = field(default_factory=DocumentMetadata)
+
+
+_MARKER_STYLE_RE = re.compile(r"^(\()?([0-9]+|[ivxlc]+|[IVXLC]+|[a-z]|[A-Z])([.)\]:]?)(?:[0-9.]*)$")
+_ROMAN_LOWER = frozenset("ivxlc")
+
+
+def marker_style(marker: str, previous: str | None = None) -> str:
+    """The numbering style of a list marker: '1.' digits, '(a)' letters in brackets, 'ii)'
+    lower Roman numerals, '•' its glyph. 'i', 'v' and 'x' are letters when `previous` (the
+    marker before, in the same run) is the letter just before them ('(h)' then '(i)')."""
+    match = _MARKER_STYLE_RE.match(marker)
+    if not match:
+        return f"glyph:{marker}"
+    bracket, body, close = match.groups()
+    shape = f"{bracket or ''}{close or ''}"
+    if body.isdigit():
+        return f"digits{shape}"
+    roman = set(body.lower()) <= _ROMAN_LOWER
+    if roman and len(body) == 1 and previous:
+        before = _MARKER_STYLE_RE.match(previous)
+        if before and len(before.group(2)) == 1 and ord(before.group(2)) + 1 == ord(body):
+            roman = False
+    case = "lower" if body.islower() else "upper"
+    return f"{'roman' if roman else 'letter'}-{case}{shape}"
+
+
+def nest_sub_lists(blocks: list[Block]) -> list[Block]:
+    """Put a run of list items one level down when it follows, at the same level, an item
+    that ends with ':' and is numbered in another style: '9. ... the following steps:' then
+    '(i) convene ...', '(ii) complete ...' are the steps of item 9, as a reader sees them,
+    even when the writer typed every paragraph at one indent. The run ends at the first
+    block that is not a list item of its style (the list goes on: '10. ...')."""
+    out = list(blocks)
+    i = 0
+    while i < len(out) - 1:
+        lead = out[i]
+        if not (
+            lead.kind == BlockKind.list_item and lead.marker and lead.text.rstrip().endswith(":")
+        ):
+            i += 1
+            continue
+        own = marker_style(lead.marker)
+        j = i + 1
+        first = out[j]
+        if first.kind != BlockKind.list_item or not first.marker or first.level != lead.level:
+            i += 1
+            continue
+        style = marker_style(first.marker)
+        if style == own:
+            i += 1
+            continue
+        previous = None
+        while (
+            j < len(out)
+            and out[j].kind == BlockKind.list_item
+            and out[j].marker
+            and out[j].level == lead.level
+            and marker_style(out[j].marker, previous) == style
+        ):
+            previous = out[j].marker
+            out[j] = out[j].model_copy(update={"level": lead.level + 1})
+            j += 1
+        i = j
+    return out
