@@ -519,11 +519,48 @@ def _commitments(sentence: str) -> list[str]:
     return [p for p in parts if len(p.split()) >= 2]
 
 
+# An enumerator inside a sentence: '(i)', 'ii)', '(b)', '3)'.
+_ENUMERATOR_RE = re.compile(r"(?<![\w(])\(?([ivx]{1,4}|[a-h]|\d{1,2})\)\s+(?=\S)")
+_ROMAN_SEQUENCE = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
+_MAX_ENUMERATED_WORDS = 45
+# What closes an element before the next enumerator: '; ', ', ', '; and ', ' y '.
+_ENUMERATED_JOINT_RE = re.compile(r"(?:[;,]|\b(?:and|or|et|ou|y|o|e))\s*$", re.I)
+_ENUMERATED_TAIL_RE = re.compile(r"[\s;,]*(?:\b(?:and|or|et|ou|y|o|e)\b)?[\s;,.]*$", re.I)
+
+
+def _enumerated_list(sentence: str) -> tuple[str, list[str]]:
+    """'The Ministry plans to (i) finalise the plan; (ii) deploy a database; and (iii)
+    revise the list.' -> the head 'The Ministry plans to' and three elements: enumerators in
+    sequence ('(i)', '(ii)' ...; '(a)', '(b)'; '1)', '2)') cut the sentence, whatever stands
+    between them. Nothing without at least two in sequence after some words of head."""
+    marks = list(_ENUMERATOR_RE.finditer(sentence))
+    if len(marks) < 2 or len(sentence[: marks[0].start()].split()) < 2:
+        return "", []
+    values = [m.group(1) for m in marks]
+    for sequence in (_ROMAN_SEQUENCE, "abcdefgh", [str(n) for n in range(1, 21)]):
+        if list(sequence[: len(values)]) == values:
+            break
+    else:
+        return "", []
+    ends = [m.start() for m in marks[1:]] + [len(sentence)]
+    raw = [sentence[m.end() : end] for m, end in zip(marks, ends, strict=True)]
+    if not all(_ENUMERATED_JOINT_RE.search(part) for part in raw[:-1]):
+        return "", []  # 'Article 3 (a) of the Convention defines (b) ...' is no list
+    elements = [_ENUMERATED_TAIL_RE.sub("", part).strip() for part in raw]
+    if any(not e or len(e.split()) > _MAX_ENUMERATED_WORDS for e in elements):
+        return "", []
+    return sentence[: marks[0].start()].strip(), elements
+
+
 def _inline_list(sentence: str) -> tuple[str, list[str]]:
     """'The plan covers: a hotline, training for judges and a data system.' -> the head and
     three elements; nothing when the part after the colon is not a short list. Without a
     colon, a list of three or more noun phrases that close the sentence ('The plenary retained
-    a hotline, training for judges and a data system.') is cut the same way."""
+    a hotline, training for judges and a data system.') is cut the same way. Enumerators
+    ('(i) ...; (ii) ...') cut a sentence first (`_enumerated_list`)."""
+    enumerated = _enumerated_list(sentence)
+    if enumerated[1]:
+        return enumerated
     if ":" not in sentence:
         head, elements = _colonless_list(sentence)
         return (head, elements) if elements else _preposition_list(sentence)

@@ -220,3 +220,27 @@ def test_a_lead_in_right_above_reopens_a_section_a_stop_heading_closed(tmp_path:
     background = candidate_features(by_text["La inspección visitó 45 establecimientos en 2020."])
     assert "section_stop" in background and "h:background" in background
     assert "section_stop" not in pledge and "h:background" not in pledge
+
+
+def test_an_enumerated_sentence_gives_one_candidate_per_enumerated_action(tmp_path: Path) -> None:
+    cands = _candidates(
+        tmp_path,
+        "answer.txt",
+        "C1. What actions will your Government take over the next 12 months?\n\n"
+        "Over the next twelve months the Ministry of Labour plans to (i) finalise the second "
+        "action plan against human trafficking; (ii) deploy a shared case-management database "
+        "for labour inspectors; and (iii) revise the list of hazardous occupations for "
+        "children.\n\n"
+        "Article 3 (a) of the Convention defines (b) the worst forms of child labour.\n",
+    )
+    inline = [c for c in cands if c.unit == "inline"]
+    assert [c.item.text for c in inline] == [
+        "finalise the second action plan against human trafficking",
+        "deploy a shared case-management database for labour inspectors",
+        "revise the list of hazardous occupations for children",
+    ]
+    assert {c.lead_in for c in inline} == {
+        "Over the next twelve months the Ministry of Labour plans to"
+    }
+    # enumerators not closing one element before the next cut nothing
+    assert any(c.item.text.startswith("Article 3 (a)") for c in cands if c.unit != "inline")
