@@ -103,6 +103,7 @@ _FORMS = {
     "subject_future": "says what someone will do",
     "anaphoric": "opens by pointing back ('This will …', 'They …')",
     "before_list": "closes the paragraph right above a list or table",
+    "row_deadline": "a cell of its table row states a deadline",
     "to_infinitive": "opens with 'To …' (a purpose)",
     "starts_lower": "starts in lower case (part of a sentence)",
     "section_stop": "its section holds no items (lessons, results …)",

@@ -214,6 +214,8 @@ def candidate_features(c: Candidate) -> dict[str, float]:
             f[f"row:{name}"] = 1.0
     for name in word_classes(" ".join(c.row_cells)):
         f[f"rowcells:{name}"] = 1.0
+    if any(has_deadline(cell) for cell in c.row_cells):
+        f["row_deadline"] = 1.0  # a 'By when' or 'Plazo' cell beside it: a scheduled action
     if c.section.stop and not reopened:
         f["section_stop"] = 1.0
     if c.section.role:
