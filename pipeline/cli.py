@@ -88,7 +88,7 @@ def _with_pdf_engine(settings: Settings | None, pdf_engine: str | None) -> Setti
     help="json: the document model; text: a readable outline.",
 )
 def parse(file: Path, fmt: str, pdf_engine: str | None) -> None:
-    """Parse FILE (PDF, PPTX, DOCX, text, Markdown) and print its document model.
+    """Parse FILE (PDF, PPTX, DOCX, HTML, e-mail, text, Markdown) and print its document model.
 
     Example: pipeline parse report.pdf --format text
     """
@@ -420,21 +420,29 @@ def train(
 
     Deterministic: the same data gives the same models. Example: pipeline train
     """
+    from pipeline.classify.train import format_report, load_training, train_model
+    from pipeline.extract_train import format_card, gold_label_rows, load_sources, train_and_save
+
     corrections_file = corrections if corrections.is_file() else None
+    progress = lambda m: click.echo(m, err=True)  # noqa: E731
+    # The gold documents, parsed once: the extractor learns from them, the classifier from
+    # their items, and the extractor's cross-validation refits both without each family.
+    sources = load_sources(gold_dir, progress)
     if only != "extractor":
-        from pipeline.classify.train import format_report, train_model
-
-        click.echo(format_report(train_model(training_dir, corrections_file, out_dir, folds=folds)))
+        report = train_model(
+            training_dir, corrections_file, out_dir, folds=folds, gold_rows=gold_label_rows(sources)
+        )
+        click.echo(format_report(report))
     if only != "classifier":
-        from pipeline.extract_train import format_card, train_and_save
-
         card = train_and_save(
             gold_dir,
             out_dir,
             corrections_file,
             docs_dir,
             cv=not no_cv,
-            progress=lambda m: click.echo(m, err=True),
+            progress=progress,
+            sources=sources,
+            label_rows=load_training(training_dir),
         )
         click.echo(format_card(card))
 

@@ -191,11 +191,48 @@ def fit_on(
     return fit_model(feats, labels, c, C_KIND)
 
 
-def extract_items(source: LabelledSource, model: ExtractionModel | None) -> list[Any]:
-    """Items of a labelled source with `model`, classified as a run would classify them."""
+def extract_items(
+    source: LabelledSource, model: ExtractionModel | None, classifier: Any = None
+) -> list[Any]:
+    """Items of a labelled source with `model`, classified as a run would classify them (by
+    `classifier`, the installed one when None)."""
     from pipeline.classify import classify_items
 
-    return classify_items(decisions_to_items(decide(source.candidates, model)))
+    return classify_items(decisions_to_items(decide(source.candidates, model)), classifier)
+
+
+def gold_label_rows(sources: list[LabelledSource]) -> list[Any]:
+    """The classifier's training rows from gold items: each gold item's text, kind, country,
+    themes and actions with the headers of the candidate that reaches it (what a run's item
+    sits under). One rendition per gold file; items no candidate reaches are left out."""
+    from pipeline.classify.train import TrainRow
+
+    rows, seen = [], set()
+    for s in sources:
+        if s.gold_file in seen:
+            continue
+        seen.add(s.gold_file)
+        probe = [{"kind": "x", "text": c.item.text} for c in s.candidates]
+        gold = [{"kind": "x", "text": g["text"]} for g in s.gold_items]
+        for gi, pi, _ in match_items(gold, probe):
+            item, where = s.gold_items[gi], s.candidates[pi].item
+            rows.append(
+                TrainRow(
+                    text=item["text"],
+                    kind=item.get("kind"),
+                    country=item.get("country"),
+                    context=list(where.context),
+                    section=list(where.section),
+                    themes=item.get("themes") or [],
+                    actions=item.get("actions") or [],
+                )
+            )
+    return rows
+
+
+# Folds of the classifier's own cross-validation when it is refitted for each family left
+# out (its thresholds and calibration come from them): fewer than a full training's five.
+CV_CLASSIFIER_FOLDS = 3
 
 
 @dataclass
@@ -212,8 +249,16 @@ def cross_validate(
     sources: list[LabelledSource],
     c: float = C_VALUE,
     progress: Callable[[str], None] | None = None,
+    label_rows: list[Any] | None = None,
 ) -> list[FamilyScore]:
-    """Leave one family out: train on the others, score the family left out."""
+    """Leave one family out: train on the others, score the family left out.
+
+    With `label_rows` (the classifier's own training rows), the classifier is refitted for
+    each family too, on those rows and the gold items of the other families, so that its
+    theme and action scores are as unseen as the extractor's; without, the installed one
+    labels the items."""
+    from pipeline.classify.train import fit_classifier
+
     families = sorted({s.family for s in sources})
     out = []
     for family in families:
@@ -222,7 +267,11 @@ def cross_validate(
         if progress:
             progress(f"family {family}: train on {len(rest)} sources, score {len(held)}")
         model = fit_on(rest, c=c)
-        items = {s.path: extract_items(s, model) for s in held}
+        classifier = None
+        if label_rows is not None:
+            rows = label_rows + gold_label_rows(rest)
+            classifier, _ = fit_classifier(rows, folds=CV_CLASSIFIER_FOLDS)
+        items = {s.path: extract_items(s, model, classifier) for s in held}
         scores = [score_document(s.gold_items, items[s.path], source=s.path.name) for s in held]
         out.append(
             FamilyScore(family, len(held), combine(scores), rendition_agreement(held, items))
@@ -275,9 +324,16 @@ def summary_dict(score: ScoreSummary) -> dict[str, float]:
 
 
 def cross_validate_folder(
-    gold_dir: Path, progress: Callable[[str], None] | None = None
+    gold_dir: Path,
+    progress: Callable[[str], None] | None = None,
+    training_dir: Path | None = None,
 ) -> list[FamilyScore]:
-    return cross_validate(load_sources(gold_dir, progress), progress=progress)
+    """`cross_validate` on the gold files of `gold_dir`, the classifier refitted for each
+    family from `training_dir` (default: corpus/training) and the other families' gold."""
+    from pipeline.classify.train import DEFAULT_TRAINING_DIR, load_training
+
+    rows = load_training(training_dir or DEFAULT_TRAINING_DIR)
+    return cross_validate(load_sources(gold_dir, progress), progress=progress, label_rows=rows)
 
 
 def format_cv(folds: list[FamilyScore]) -> str:
@@ -345,9 +401,12 @@ def train_and_save(
     docs_dir: Path | None = None,
     cv: bool = True,
     progress: Callable[[str], None] | None = None,
+    sources: list[LabelledSource] | None = None,
+    label_rows: list[Any] | None = None,
 ) -> dict[str, Any]:
-    """Train on all of `gold_dir` (plus corrections), write the model and its card."""
-    sources = load_sources(gold_dir, progress)
+    """Train on all of `gold_dir` (plus corrections), write the model and its card.
+    `sources`: `gold_dir` already loaded; `label_rows`: see `cross_validate`."""
+    sources = load_sources(gold_dir, progress) if sources is None else sources
     extra = correction_rows(corrections_file, sources, docs_dir, progress)
     card: dict[str, Any] = {
         "training_sources": len(sources),
@@ -361,7 +420,7 @@ def train_and_save(
         "unreachable_gold_items": sum(len(s.unreachable) for s in sources),
     }
     if cv:
-        folds = cross_validate(sources, progress=progress)
+        folds = cross_validate(sources, progress=progress, label_rows=label_rows)
         card["cv_leave_one_family_out"] = json.loads(cv_json(folds))["families"]
         card["cv_overall"] = summary_dict(combine(f.score for f in folds))
     model = fit_on(sources, extra)

@@ -401,11 +401,20 @@ def test_leave_one_family_out_never_trains_on_the_family_it_scores(
         seen.append({s.family for s in sources})
         return real_fit(sources, *args, **kwargs)
 
+    labelled: list[set[str]] = []  # the families whose gold items the classifier learns from
+    real_rows = et.gold_label_rows
+
+    def spy_rows(sources):
+        labelled.append({s.family for s in sources})
+        return real_rows(sources)
+
     monkeypatch.setattr(et, "fit_on", spy)
+    monkeypatch.setattr(et, "gold_label_rows", spy_rows)
     folds = et.cross_validate_folder(gold)
     assert [f.family for f in folds] == ["brief", "faq", "gcg_report"]
-    for fold, families in zip(folds, seen, strict=True):
+    for fold, families, labels in zip(folds, seen, labelled, strict=True):
         assert fold.family not in families and families
+        assert fold.family not in labels and labels == families
     table = et.format_cv(folds)
     assert "brief" in table and "ALL (micro)" in table
 
@@ -827,3 +836,20 @@ def test_a_paragraphs_sentences_are_decided_each_on_its_own(tmp_path: Path) -> N
     assert len(listed) == 2
     blended = [decisions[n].probabilities["none"] for n in listed]
     assert blended != [round(own[n][0], 3) for n in listed]
+
+
+def test_the_classifier_learns_from_gold_items_with_the_headers_a_run_gives_them(
+    tmp_path: Path,
+) -> None:
+    import pipeline.extract_train as et
+
+    gold = _mini_corpus(tmp_path, ["regional_note"])
+    sources = et.load_sources(gold)
+    rows = et.gold_label_rows(sources)
+    first = sources[0]
+    assert len(rows) == len(first.gold_items) - len(first.unreachable)  # one rendition only
+    by_text = {g["text"]: g for g in first.gold_items}
+    for row in rows:
+        assert row.themes == (by_text[row.text].get("themes") or [])
+        assert row.actions == (by_text[row.text].get("actions") or [])
+    assert any(row.headers() for row in rows)  # what the item sits under, as in a run

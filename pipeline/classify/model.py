@@ -510,6 +510,7 @@ class ModelCard(BaseModel):
     training_data_sha256: str
     training_items: int
     corrections_items: int = 0
+    gold_items: int = Field(default=0, description="Of the training items, from corpus/gold.")
     library_versions: dict[str, str]
     settings: dict[str, Any] = Field(default_factory=dict)
     cv_folds: int
@@ -518,7 +519,8 @@ class ModelCard(BaseModel):
     intended_use: str = (
         "Labels priorities and next steps from Alliance 8.7 documents with themes and action "
         "types. Scores are fused model and rule evidence; review low scores. Trained on "
-        "corpus/training (never on the seeds' gold, which is the development set)."
+        "corpus/training and the items of corpus/gold (never on the seeds' gold, which is the "
+        "development set)."
     )
 
 

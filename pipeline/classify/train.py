@@ -98,6 +98,7 @@ class TrainReport(BaseModel):
 
     training_items: int
     corrections_items: int
+    gold_items: int = 0
     data_sha256: str
     folds: int
     seed: int
@@ -367,9 +368,13 @@ def train_model(
     out_dir: Path | None = DEFAULT_DIR,
     folds: int = 5,
     seed: int = 0,
+    gold_rows: list[TrainRow] | None = None,
 ) -> TrainReport:
-    """Train on `training_dir` (+ corrections), report CV scores, write `out_dir` (if given)."""
+    """Train on `training_dir` (+ `gold_rows`, the corpus' gold items as
+    `pipeline.extract_train.gold_label_rows` gives them, + corrections), report CV scores,
+    write `out_dir` (if given)."""
     rows = load_training(Path(training_dir) if training_dir else DEFAULT_TRAINING_DIR)
+    rows += gold_rows or []
     fixes = load_corrections(corrections) if corrections else []
     rows = merge_corrections(rows, fixes)
     if len(rows) < folds * 2:
@@ -379,6 +384,7 @@ def train_model(
     report = TrainReport(
         training_items=len(rows),
         corrections_items=len(fixes),
+        gold_items=len(gold_rows or []),
         data_sha256=digest,
         folds=folds,
         seed=seed,
@@ -399,6 +405,7 @@ def train_model(
             training_data_sha256=digest,
             training_items=len(rows),
             corrections_items=len(fixes),
+            gold_items=len(gold_rows or []),
             library_versions=library_versions(),
             settings={"C": classifier.model.C, "min_df": classifier.model.min_df, "seed": seed},
             cv_folds=folds,
@@ -425,7 +432,8 @@ def _created() -> str:
 def format_report(report: TrainReport) -> str:
     """A plain-text table of the cross-validated scores."""
     lines = [
-        f"Trained on {report.training_items} items ({report.corrections_items} corrections), "
+        f"Trained on {report.training_items} items ({report.gold_items} from corpus gold, "
+        f"{report.corrections_items} corrections), "
         f"{report.folds}-fold CV, data sha256 {report.data_sha256[:12]}",
         f"{'label':34} {'n':>4} {'P':>6} {'R':>6} {'F1':>6} {'thr':>5}",
     ]
