@@ -58,6 +58,10 @@ class _State:
     labels: list[tuple[int, str]] = field(default_factory=list)
     # List items met while no role was active: a trailing cue may still claim them.
     pending: list[tuple[Block, list[str]]] = field(default_factory=list)
+    # A list item that ends with a cue ('5. ... identified the following priorities:') gives
+    # the role to its sub-list only: at its level again, the role before it comes back.
+    scope: int | None = None
+    outer: tuple[ItemKind | None, str | None] = (None, None)
 
 
 def rule_items(doc: Document, sections: list[Section]) -> tuple[list[Item], dict[str, str]]:
@@ -100,6 +104,10 @@ def _section_items(section: Section, builder: ItemBuilder) -> None:
 def _block_items(
     section: Section, block: Block, following: Block | None, state: _State, builder: ItemBuilder
 ) -> None:
+    level = block.level if block.kind == BlockKind.list_item else 0
+    if state.scope is not None and block.kind == BlockKind.list_item and level <= state.scope:
+        state.mode, state.cue = state.outer
+        state.scope = None
     cue = line_cue_of(block.text)
     if cue is None and block.kind == BlockKind.paragraph:
         cue = embedded_cue_of(block.text)
@@ -108,7 +116,12 @@ def _block_items(
         for n, part in enumerate(parts):
             builder.add(section, block, part, cue.role, cue.phrase, _labels(state, 99), part=n)
         return
+    deeper_follows = (
+        following is not None and following.kind == BlockKind.list_item and following.level > level
+    )
     if cue:
+        if block.kind == BlockKind.list_item and deeper_follows and state.scope is None:
+            state.scope, state.outer = level, (state.mode, state.cue)
         state.mode = None if cue.role == "stop" else cue.role
         state.cue = cue.phrase
         state.seen_list = False
@@ -118,10 +131,6 @@ def _block_items(
     if state.mode is None:
         _claim_or_hold(section, block, state, builder)
         return
-    level = block.level if block.kind == BlockKind.list_item else 0
-    deeper_follows = (
-        following is not None and following.kind == BlockKind.list_item and following.level > level
-    )
     if is_context_label(block, following) or (
         deeper_follows and len(block.text.split()) <= 6 and block.kind == BlockKind.list_item
     ):

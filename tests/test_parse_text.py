@@ -658,3 +658,33 @@ def test_a_run_numbered_in_another_style_under_an_item_ending_with_a_colon_is_it
     # '(i)' after '(h)' is the ninth letter, not the Roman one.
     assert marker_style("(i)", "(h)") == marker_style("(h)") != marker_style("(i)")
     assert marker_style("(ii)", "(i)") == marker_style("(i)") == "roman-lower()"
+
+
+def test_a_cue_on_a_list_item_gives_its_role_to_its_sub_list_only(tmp_path: Path) -> None:
+    """'5. ... identified the following priorities:' heads (a)-(b), not the memo's later
+    paragraphs; '9. ... will take the following steps:' heads (i)-(ii) as next steps."""
+    from pipeline.rules_extract import rule_items
+    from pipeline.segment import document_to_sections
+
+    path = tmp_path / "memo.txt"
+    path.write_text(
+        "MEMORANDUM\n\n"
+        "5. After consulting the Steering Committee on child labour, the Ministry has "
+        "identified the following priorities:\n"
+        "(a) Completing the rehabilitation of freed bonded labourers;\n"
+        "(b) Extending the child labour free municipality model;\n"
+        "6. The Secretariat will recall that the last survey dates from 2021.\n"
+        "9. On follow-up, the Ministry intends to take the following steps before July:\n"
+        "(i) convene the National Steering Committee on child labour;\n"
+        "(ii) complete a costing of the roadmap.\n"
+        "10. The Ministry renews the assurances of its highest consideration.\n",
+        "utf-8",
+    )
+    doc = parse_file(path)
+    items, _ = rule_items(doc, document_to_sections(doc))
+    assert [(i.kind, i.text) for i in items] == [
+        ("priority", "Completing the rehabilitation of freed bonded labourers"),
+        ("priority", "Extending the child labour free municipality model"),
+        ("next_step", "convene the National Steering Committee on child labour"),
+        ("next_step", "complete a costing of the roadmap."),
+    ]
