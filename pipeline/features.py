@@ -234,11 +234,12 @@ def candidate_features(c: Candidate) -> dict[str, float]:
     # The rule vote in the candidate's setting: a cue-opened list is not a cue-opened sentence.
     f[f"rule={c.rule_kind or 'none'}&unit={c.unit}"] = 1.0
     # The nearest context speaks loudest: an adjacent lead-in, else the parent bullet, the
-    # column header, the sub-list label, the heading.
+    # column header, the row header (a form's field: 'Implementation steps | ...'), the
+    # sub-list label, the heading.
     if c.lead_in and c.lead_gap <= 1:
         near = c.lead_in
     else:
-        near = c.parent or c.column or (c.labels[-1] if c.labels else None)
+        near = c.parent or c.column or c.row_header or (c.labels[-1] if c.labels else None)
         near = near or (headings[-1] if headings else None)
     forms = [
         k
