@@ -145,3 +145,20 @@ def test_hard_wrapped_text_with_a_few_long_lines_is_unwrapped(tmp_path: Path) ->
         " districts."
     ) in texts
     assert sum(t.startswith("On next steps") for t in texts) == 1
+
+
+def test_a_rule_line_as_wide_as_the_text_does_not_swallow_the_next_line(tmp_path: Path) -> None:
+    rule = "=" * 78
+    para = (
+        "The Secretariat prepared this summary for circulation among the members of the\n"
+        "Group; it is not a verbatim record of the meeting and was translated by the team.\n"
+    )
+    path = tmp_path / "summary.txt"
+    path.write_text(
+        f"{rule}\nGLOBAL COORDINATING GROUP - SUMMARY OF THE MEETING\n{rule}\n\n"
+        + (para + "\n") * 4,
+        "utf-8",
+    )
+    texts = [b.text for b in parse_file(path).blocks]
+    assert "GLOBAL COORDINATING GROUP - SUMMARY OF THE MEETING" in texts
+    assert not any(t.startswith("=") and len(t) > len(rule) for t in texts)

@@ -320,6 +320,7 @@ def unwrap_lines(lines: list[str]) -> list[str]:
             and len(out[-1]) >= width - 20
             and not out[-1].endswith(":")
             and not _RULE_LINE_RE.match(text)
+            and not _RULE_LINE_RE.match(out[-1])  # a rule ('=====') runs full width alone
             and not _FIELD_RE.match(text)
         ):
             out[-1] = f"{out[-1]} {text}"
