@@ -50,6 +50,7 @@ class LabelledSource:
     features: list[dict[str, float]]
     labels: list[str]
     unreachable: list[str]  # gold items no candidate matches
+    matches: list[tuple[int, int]]  # (gold item, candidate) pairs that match, one to one
 
 
 def _sources(gold_path: Path, gold: dict[str, Any]) -> list[Path]:
@@ -65,21 +66,23 @@ def _sources(gold_path: Path, gold: dict[str, Any]) -> list[Path]:
 
 def label_candidates(
     candidates: list[Candidate], gold_items: list[dict[str, Any]]
-) -> tuple[list[str], list[str]]:
-    """The class of each candidate, and the gold texts no candidate reaches."""
+) -> tuple[list[str], list[str], list[tuple[int, int]]]:
+    """The class of each candidate, the gold texts no candidate reaches, and the (gold item,
+    candidate) pairs that match."""
     probe = [{"kind": "x", "text": c.item.text} for c in candidates]
     gold = [{"kind": "x", "text": g["text"]} for g in gold_items]
     labels = ["none"] * len(candidates)
     matched: set[int] = set()
     by_key: dict[tuple[str, str], str] = {}
-    for gi, pi, _ in match_items(gold, probe):
+    pairs = [(gi, pi) for gi, pi, _ in match_items(gold, probe)]
+    for gi, pi in pairs:
         labels[pi] = gold_items[gi]["kind"]
         matched.add(gi)
         by_key[(candidates[pi].block.id, normalise(candidates[pi].item.text))] = labels[pi]
     for n, c in enumerate(candidates):  # the same words met twice share the label
         labels[n] = by_key.get((c.block.id, normalise(c.item.text)), labels[n])
     unreachable = [g["text"] for i, g in enumerate(gold_items) if i not in matched]
-    return labels, unreachable
+    return labels, unreachable, pairs
 
 
 def load_sources(
@@ -107,7 +110,7 @@ def load_sources(
                     progress(f"{path.name}: skipped ({exc})")
                 continue
             candidates = sections_to_candidates(doc, document_to_sections(doc))
-            labels, unreachable = label_candidates(candidates, gold["items"])
+            labels, unreachable, matches = label_candidates(candidates, gold["items"])
             out.append(
                 LabelledSource(
                     gold_file=gold_path.name,
@@ -120,6 +123,7 @@ def load_sources(
                     features=[candidate_features(c) for c in candidates],
                     labels=labels,
                     unreachable=unreachable,
+                    matches=matches,
                 )
             )
     return out
@@ -212,9 +216,7 @@ def gold_label_rows(sources: list[LabelledSource]) -> list[Any]:
         if s.gold_file in seen:
             continue
         seen.add(s.gold_file)
-        probe = [{"kind": "x", "text": c.item.text} for c in s.candidates]
-        gold = [{"kind": "x", "text": g["text"]} for g in s.gold_items]
-        for gi, pi, _ in match_items(gold, probe):
+        for gi, pi in s.matches:  # matched once, when the source was labelled
             item, where = s.gold_items[gi], s.candidates[pi].item
             rows.append(
                 TrainRow(
