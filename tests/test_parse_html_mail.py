@@ -162,3 +162,66 @@ def test_a_rule_line_as_wide_as_the_text_does_not_swallow_the_next_line(tmp_path
     texts = [b.text for b in parse_file(path).blocks]
     assert "GLOBAL COORDINATING GROUP - SUMMARY OF THE MEETING" in texts
     assert not any(t.startswith("=") and len(t) > len(rule) for t in texts)
+
+
+REPLY = """\
+From: Focal Point <focal.point@labour.gov.example>
+Subject: Re: Mission follow-up
+MIME-Version: 1.0
+Content-Type: text/plain; charset="utf-8"
+
+Dear colleague,
+
+Thank you for the mission last week. Here is my summary of where we landed on the
+last afternoon, for you to correct before I share it with the national task force.
+
+AGREED NEXT STEPS
+
+1. Share the revised roadmap matrix, including the changes agreed during the
+   mission, with all members of the National Task Force
+   -> Ministry of Labour | by 20 June
+2. Cost the four child labour activities of the roadmap that still have no
+   budget line
+   -> Ministry of Labour / ILO | by 15 July
+
+The Treasury representative was clear that nothing new can be added before the
+next budget call, so we will have to rely on partner funding for the rest of the
+year, as we discussed with the development partners on the last day.
+
+Best regards,
+A. Focal Point
+Assistant Commissioner of Labour | National Coordinator, Alliance 8.7 Pathfinder Process
+
+On Mon, 26 May 2025 at 11:05, Programme Officer <officer@example.org> wrote:
+> Dear colleague,
+>
+> Action points from our call (for reference):
+> 1. Ministry to send the draft mission programme, with the list of agencies
+> to meet
+> 2. Secretariat to share the updated roadmap template
+"""
+
+
+def test_a_reply_is_unwrapped_under_a_long_signature_line_without_its_quoted_message(
+    tmp_path: Path,
+) -> None:
+    """A message wrapped at 78 characters whose signature holds a longer line is still read
+    as wrapped; an item's '-> owner | deadline' line stays its own; the quoted earlier
+    message (its action points answered since) is left out."""
+    path = tmp_path / "reply.eml"
+    path.write_text(REPLY, "utf-8")
+    blocks = [(b.kind, b.text) for b in parse_file(path).blocks]
+    assert (
+        BlockKind.list_item,
+        "Share the revised roadmap matrix, including the changes agreed during the mission, "
+        "with all members of the National Task Force",
+    ) in blocks
+    assert (
+        BlockKind.list_item,
+        "Cost the four child labour activities of the roadmap that still have no budget line",
+    ) in blocks
+    texts = [t for _, t in blocks]
+    assert any(t.startswith("-> Ministry of Labour / ILO") for t in texts)
+    assert not any("draft mission programme" in t or "wrote:" in t for t in texts)
+    items = process_file(path).items
+    assert [i.kind for i in items] == ["next_step", "next_step"]
