@@ -26,6 +26,7 @@ from pipeline.countries import (
 from pipeline.cues import Cue, heading_cue, normalise
 from pipeline.lexicon import text_patterns, word_classes
 from pipeline.models import Block, BlockKind, Document, Section
+from pipeline.parse.common import BOLD_HEADING_LEVEL
 from pipeline.textnorm import fold
 
 _CONTINUED_RE = re.compile(rf"\b({text_patterns()['continued']})\b", re.I)
@@ -52,6 +53,7 @@ _SENDER_RE = re.compile(
     rf"(?:{text_patterns()['government_mail_domains']})\.(?P<cc>[a-z]{{2}}))\b",
     re.I,
 )
+_FIELD_LINE_RE = re.compile(r"^[^\W\d_][\w -]{0,20}:\s")
 _FORMAL_STATE_RE = re.compile(rf"\b(?:{text_patterns()['formal_state_names']})\b", re.I)
 
 
@@ -92,7 +94,8 @@ def document_to_sections(doc: Document) -> list[Section]:
     # The country of the last organisation line ("Argentina – CONAETI"): the pledge under it
     # is that country's, through its own sub-headings, until a heading names another.
     organisation: CountryMention | None = None
-    for block in doc.blocks:
+    subjects: set[str] = set()  # sections that keep their parent's role as a subject
+    for block in _box_titles(doc.blocks):
         if block.kind not in (BlockKind.title, BlockKind.heading):
             current = sections[-1]
             mention = _organisation_country(block)
@@ -131,8 +134,11 @@ def document_to_sections(doc: Document) -> list[Section]:
             # slide or section about something else ("What we achieved in 2022-2024") it
             # starts a section of its own.
             rank = max(rank, stack[-1][0] + 1)
+        sibling: Section | None = None
         while stack and stack[-1][0] >= rank:
-            stack.pop()
+            popped_rank, popped = stack.pop()
+            if popped_rank == rank:
+                sibling = popped
         parent = stack[-1][1] if stack else root
         section = Section(id=block.id or f"h{len(sections)}", page=block.page, blocks=[block])
         section.heading_path = [*parent.heading_path, block.text]
@@ -158,14 +164,57 @@ def document_to_sections(doc: Document) -> list[Section]:
         elif continued:
             section.role, section.role_cue = previous.role, previous.role_cue
         elif parent.role and (
-            _continues_numbering(parent, block.text) or _subject_label(block.text)
+            _continues_numbering(parent, block.text)
+            or _subject_label(block.text)
+            or (sibling is not None and sibling.id in subjects and _parallel_label(block.text))
         ):
             # "Priorities" > "Child labour:" or "TRAFFICKING IN PERSONS": a label or a short
-            # heading naming a subject keeps the role
+            # heading naming a subject keeps the role, and so do the longer headings beside
+            # it ("Prevent child labour", then "End forced labour & debt bondage")
             section.role, section.role_cue = parent.role, parent.role_cue
+            subjects.add(section.id)
         stack.append((rank, section))
         sections.append(section)
     return [s for s in sections if s.blocks or s.id != "root"]
+
+
+_BOX_LINE_WORDS = 25  # a box's line longer than this is prose, not a list item
+
+
+def _box_titles(blocks: list[Block]) -> list[Block]:
+    """A plain line that is only a cue ("Priorities", "Next steps") and opens a box of more
+    text (a slide's text frame: its paragraphs share one bbox) titles that box: it heads a
+    section, as a bold heading would, ranked below every styled heading. The box's other
+    lines, when there are several and none is a sentence of a paragraph, are its list."""
+    out = list(blocks)
+    for n, block in enumerate(blocks[:-1]):
+        after = blocks[n + 1]
+        if (
+            block.kind == BlockKind.paragraph
+            and block.table is None
+            and block.bbox is not None
+            and after.bbox == block.bbox
+            and after.page == block.page
+            and (n == 0 or blocks[n - 1].bbox != block.bbox)
+            and _is_cue_only(block.text, heading_cue(block.text))
+        ):
+            out[n] = block.model_copy(
+                update={"kind": BlockKind.heading, "heading_level": BOLD_HEADING_LEVEL}
+            )
+            box = [
+                m
+                for m in range(n + 1, len(blocks))
+                if blocks[m].bbox == block.bbox and blocks[m].page == block.page
+            ]
+            lines = [blocks[m] for m in box]
+            if len(lines) >= 2 and all(
+                b.kind in (BlockKind.paragraph, BlockKind.list_item)
+                and len(b.text.split()) <= _BOX_LINE_WORDS
+                for b in lines
+            ):
+                for m in box:
+                    out[m] = blocks[m].model_copy(update={"kind": BlockKind.list_item})
+    return out
 
 
 # An organisation line: "Kenya – Ministry of Labour", "Compromiso n.º 2 | Argentina – CONAETI".
@@ -198,6 +247,20 @@ def _organisation_line(text: str) -> tuple[CountryMention, str] | None:
         return None
     mention = single_country(match.group(1))
     return (mention, text[match.end() - 1 :]) if mention is not None else None
+
+
+_PARALLEL_LABEL_WORDS = 8
+
+
+def _parallel_label(heading: str) -> bool:
+    """A heading beside a subject heading, as one of its series: no word of the lexicon's
+    classes, no sentence, at most eight words."""
+    text = heading.strip()
+    return (
+        not word_classes(text)
+        and len(text.split()) <= _PARALLEL_LABEL_WORDS
+        and not text.endswith((".", "?", "!"))
+    )
 
 
 def _subject_label(heading: str) -> bool:
@@ -248,10 +311,22 @@ def document_country(doc: Document) -> CountryMention | None:
     the one that dominates its text (at least 4 mentions and 75% of all country mentions, or
     3 mentions and no other country) unless the title names a global body (a GCG record)."""
     first = doc.title or (doc.blocks[0].text if doc.blocks else None)
-    if first and len(first.split()) <= 20:
-        mention = single_country(first)
-        if mention:
-            return mention
+    # A line above the title (a Word "ACTA ... – PERÚ" set as a plain paragraph, the title
+    # then being the first heading) heads the document as a title would.
+    opening = doc.blocks[0] if doc.blocks else None
+    above = (
+        opening.text
+        if opening is not None
+        and opening.text != first
+        and opening.kind in (BlockKind.paragraph, BlockKind.heading, BlockKind.title)
+        and not _FIELD_LINE_RE.match(opening.text)  # 'From: ...', 'Fecha: ...'
+        else None
+    )
+    for line in (first, above):
+        if line and len(line.split()) <= 20:
+            mention = single_country(line)
+            if mention:
+                return mention
     field = _country_field(doc.blocks[:_FORM_FIELDS_SEEN])
     if field:
         return field

@@ -25,6 +25,7 @@ from pipeline.errors import (
 )
 from pipeline.models import BlockKind, Document
 from pipeline.parse import parse_file
+from pipeline.process import process_file
 
 DECK = SHARED / "seeds" / "deck.pptx"
 WILD = SHARED / "wild" / "pptx"
@@ -813,3 +814,52 @@ def test_numbers_typed_before_the_text_with_spaces_or_a_tab_are_list_numbers(
         (BlockKind.list_item, "2.", "Present the roadmap to the GCG"),
         (BlockKind.paragraph, None, "3 ministries joined the committee in 2024."),
     ]
+
+
+def test_box_titles_repeated_on_every_slide_head_their_lists_and_footers_go(
+    tmp_path: Path,
+) -> None:
+    """Country slides with two plain text boxes each, 'Priorities' and 'Next steps' as the
+    first line of each box: repeated on every slide, they are the boxes' titles, not running
+    furniture like the footer standing alone in its box; each box's lines are its list."""
+    prs = Presentation()
+    countries = {
+        "Nepal": (
+            ["Rehabilitation of freed bonded labourers", "Safe foreign employment"],
+            [
+                "Launch the labour migration survey with the statistics office",
+                "Adopt the new master plan on child labour",
+            ],
+        ),
+        "Sri Lanka": (
+            ["Protection of trafficking victims", "Minimum age of 16 for employment"],
+            [
+                "Update the list of hazardous occupations",
+                "Train 300 police officers on victim-centred investigations",
+            ],
+        ),
+        "Viet Nam": (
+            ["Responsible business in garment supply chains", "Better data"],
+            [
+                "Pilot a forced labour survey in three provinces",
+                "Share the survey design with the Secretariat",
+            ],
+        ),
+    }
+    for country, (priorities, steps) in countries.items():
+        slide = prs.slides.add_slide(prs.slide_layouts[6])
+        _textbox(slide.shapes, 0.5, 0.3, 9, 0.8, country)
+        _textbox(slide.shapes, 0.5, 1.5, 4.3, 4, "Priorities", *priorities)
+        _textbox(slide.shapes, 5.2, 1.5, 4.3, 4, "Next steps", *steps)
+        _textbox(slide.shapes, 0.5, 7.0, 9, 0.4, "Alliance 8.7 | Regional update")
+    path = _save(prs, tmp_path)
+    doc = parse_file(path)
+    texts = [b.text for b in doc.blocks]
+    assert texts.count("Priorities") == 3 and texts.count("Next steps") == 3
+    assert "Alliance 8.7 | Regional update" not in texts
+    items = process_file(path).items
+    got = {(i.country, i.kind, i.text) for i in items}
+    assert ("NPL", "priority", "Safe foreign employment") in got
+    assert ("LKA", "next_step", "Update the list of hazardous occupations") in got
+    assert ("VNM", "priority", "Responsible business in garment supply chains") in got
+    assert not any(i.text in ("Priorities", "Next steps") for i in items)

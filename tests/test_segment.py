@@ -421,3 +421,41 @@ def test_an_organisation_line_set_as_a_heading_gives_its_country_to_the_headings
     assert country["Enact the revised Tenancy Labour Bill"] == "MWI"
     assert country["The roadmap was validated in March."] == "KEN"
     assert country["Convene the working group in May"] is None
+
+
+def test_longer_headings_beside_a_subject_heading_keep_the_role_too() -> None:
+    """'Roadmap priorities' > 'Prevent child labour', then 'End forced labour & debt
+    bondage' and 'Counter trafficking, migrate safely': the pillars of one series all keep
+    the role, though only the first is short enough to pass for a subject label alone; a
+    heading with a word of its own class ('Lessons learnt') does not."""
+    doc = _doc(
+        (H, "Roadmap priorities", 1),
+        (H, "Prevent child labour", 2),
+        (L, "Hazardous work list revision"),
+        (H, "End forced labour & debt bondage", 2),
+        (L, "Brick kiln inspections"),
+        (H, "Counter trafficking, migrate safely", 2),
+        (L, "Safe migration orientation"),
+        (H, "Lessons learnt along the way", 2),
+        (L, "Start early"),
+    )
+    by = _by_heading(document_to_sections(doc))
+    assert by["End forced labour & debt bondage"].role == "priority"
+    assert by["Counter trafficking, migrate safely"].role == "priority"
+    assert by["Lessons learnt along the way"].role != "priority"
+
+
+def test_a_line_above_the_title_names_the_document_country() -> None:
+    """A Word record whose title line is a plain paragraph ('ACTA ... – PERÚ') and whose
+    first heading ('1. Asistentes') became the document title."""
+    doc = _doc(
+        (P, "ACTA DE LA XIV SESIÓN ORDINARIA DEL COMITÉ DIRECTIVO NACIONAL DE LA ALIANZA – PERÚ"),
+        (P, "Fecha: 27 de noviembre de 2025. Lugar: sala de reuniones del ministerio."),
+        (H, "1. Asistentes", 1),
+        (L, "Ministerio de Trabajo"),
+        title="1. Asistentes",
+    )
+    mention = document_country(doc)
+    assert mention is not None and mention.code == "PER"
+    from_line = _doc((P, "From: Someone <someone@example.org>"), (H, "Notes", 1), title="Notes")
+    assert document_country(from_line) is None

@@ -199,27 +199,49 @@ def drop_repeated_furniture(parsed: Parsed) -> Parsed:
     """Drop short lines repeated on many pages (footers and headers typed into text boxes).
 
     A line counts as furniture when the same text stands on at least 3 pages and on at
-    least 40% of them; titles and headings are kept (a deck may repeat a slide title).
+    least 40% of them; titles and headings are kept (a deck may repeat a slide title), and so
+    is a line that opens a box holding more text on most of its pages: the "Priorities" and
+    "Next steps" titles of the two boxes on every country slide, where a footer stands alone.
     """
     if parsed.page_count < 3:
         return parsed
     pages_by_text: dict[str, set[int]] = {}
-    for block in parsed.blocks:
+    titles_box: dict[str, int] = {}
+    for n, block in enumerate(parsed.blocks):
         if (
             block.kind in (BlockKind.title, BlockKind.heading)
             or block.table is not None  # a table's cells are content, however often repeated
             or len(block.text.split()) > 15
         ):
             continue
-        pages_by_text.setdefault(block.text.strip().lower(), set()).add(block.page)
+        key = block.text.strip().lower()
+        pages_by_text.setdefault(key, set()).add(block.page)
+        if _opens_box(parsed.blocks, n):
+            titles_box[key] = titles_box.get(key, 0) + 1
     threshold = max(3, 0.4 * parsed.page_count)
-    furniture = {text for text, pages in pages_by_text.items() if len(pages) >= threshold}
+    furniture = {
+        text
+        for text, pages in pages_by_text.items()
+        if len(pages) >= threshold and titles_box.get(text, 0) * 2 < len(pages)
+    }
     if not furniture:
         return parsed
     kept = [
         b for b in parsed.blocks if b.table is not None or b.text.strip().lower() not in furniture
     ]
     return Parsed(kept, parsed.page_count, parsed.title, parsed.metadata)
+
+
+def _opens_box(blocks: list[Block], n: int) -> bool:
+    """Block `n` is the first of a box (a slide's text frame: its blocks share one bbox)
+    and the box holds other text after it."""
+    block = blocks[n]
+    if block.bbox is None or n + 1 >= len(blocks):
+        return False
+    if n > 0 and blocks[n - 1].page == block.page and blocks[n - 1].bbox == block.bbox:
+        return False
+    after = blocks[n + 1]
+    return after.page == block.page and after.bbox == block.bbox and after.text != block.text
 
 
 _FORM_LABEL_WORDS = 8  # a form's field label is short ...
