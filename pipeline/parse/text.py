@@ -85,7 +85,7 @@ def parse(path: Path, data: bytes, settings: Settings) -> Parsed:
             blocks.extend(
                 markdown_blocks(lines, number, make)
                 if markdown
-                else text_blocks(unwrap_lines(drop_quoted_reply(lines)), number, make)
+                else text_blocks(unwrap_lines(lines), number, make)
             )
             del lines
     title, best = None, None
@@ -104,7 +104,7 @@ def _message(data: bytes) -> Parsed:
         blocks.extend(html_blocks(message.body)[0])
     else:
         body = message.body.replace("\r\n", "\n").replace("\r", "\n")
-        blocks.extend(text_blocks(unwrap_lines(drop_quoted_reply(body.split("\n"))), 1))
+        blocks.extend(text_blocks(unwrap_lines(body.split("\n")), 1))
     title = next((b.text for b in blocks if b.kind == BlockKind.heading), None)
     return Parsed(blocks=blocks, page_count=1, title=title)
 
@@ -303,31 +303,6 @@ def _wrap_width(lines: list[str]) -> int | None:
         if sum(1 for n in lengths if width - 12 <= n <= width) >= _WRAPPED_SHARE * len(lengths):
             return width
     return None
-
-
-_ATTRIBUTION_RE = re.compile(rf"\b(?:{text_patterns()['reply_attribution']})\s*:\s*$", re.I)
-
-
-def drop_quoted_reply(lines: list[str]) -> list[str]:
-    """A reply's quoted earlier message ('On 26 May, Marta wrote:' then lines opening with
-    '>') is left out: it is a copy of a message of its own, and what it asked for or listed
-    has been answered since (the reply reports where things stand)."""
-    out: list[str] = []
-    n = 0
-    while n < len(lines):
-        if _ATTRIBUTION_RE.search(lines[n]) and len(lines[n]) <= _WRAP_MAX * 2:
-            end = n + 1
-            while end < len(lines) and not lines[end].strip():
-                end += 1
-            quoted = end
-            while quoted < len(lines) and lines[quoted].lstrip().startswith(">"):
-                quoted += 1
-            if quoted - end >= 2:
-                n = quoted
-                continue
-        out.append(lines[n])
-        n += 1
-    return out if len(out) < len(lines) else lines
 
 
 def unwrap_lines(lines: list[str]) -> list[str]:
