@@ -87,7 +87,17 @@ def opens_with_action(text: str) -> bool:
 @lru_cache(maxsize=_CACHE)
 def _is_action_verb(word: str) -> bool:
     verbs = action_verbs()
-    return word in verbs or word.rstrip("s") in verbs or word.removesuffix("ing") in verbs
+    if word in verbs or word.rstrip("s") in verbs:
+        return True
+    stem = word.removesuffix("ing")
+    if stem == word or len(stem) < 2:
+        return False
+    # 'training', 'revising' -> revise, 'mapping' -> map
+    return (
+        stem in verbs
+        or stem + "e" in verbs
+        or (len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in verbs)
+    )
 
 
 def opens_with_description(text: str) -> bool:

@@ -128,6 +128,11 @@ def test_someone_doing_something_in_the_future_is_told_apart_from_events() -> No
     # ... while an action verb still opens an item in its -ing and -s forms
     assert opens_with_action("Strengthening labour inspection in agriculture")
     assert opens_with_action("Trains 40 inspectors")
+    # ... also where the -ing form drops an 'e' or doubles a consonant
+    assert opens_with_action("Revising the national labour migration policy")
+    assert opens_with_action("Securing a dedicated annual budget")
+    assert opens_with_action("Mapping the risks of forced labour in cocoa")
+    assert not opens_with_action("Evening session with partners")
     assert not says("The meeting is going to be held in Tunis.")
     assert not says("Nous espérons que le nombre d'enfants au travail baissera.")
 
@@ -184,6 +189,9 @@ def test_headings_that_look_ahead_speak_of_next_steps() -> None:
 
     for heading in ("The way ahead", "Looking ahead", "Camino a seguir", "La voie à suivre"):
         assert "next" in word_classes(heading), heading
+    # 'the following' announces any list, not a follow-up
+    assert "next" not in word_classes("The Government has set the following priorities:")
+    assert "next" in word_classes("Follow-up to the workshop")
 
 
 def test_a_description_of_what_an_organisation_does_is_not_an_action_verb() -> None:
