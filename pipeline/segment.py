@@ -286,7 +286,10 @@ def _names_a_subject(heading: str) -> bool:
     such as a theme or a pillar), not a sentence-like title of its own."""
     if heading.rstrip().endswith(":"):
         return False  # a label heads the sub-list under it, not the next section
-    return len(heading.split()) <= 3 or single_country(heading) is not None or names_region(heading)
+    if single_country(heading) is not None or names_region(heading):
+        return True
+    # a short name, not a part of a report ('Bilan 2024', 'Context', 'Lessons learnt')
+    return len(heading.split()) <= 3 and not word_classes(heading)
 
 
 @lru_cache(maxsize=1)

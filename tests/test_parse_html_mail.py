@@ -225,3 +225,23 @@ def test_a_reply_is_unwrapped_under_a_long_signature_line(tmp_path: Path) -> Non
         "next_step",
         "Cost the four child labour activities of the roadmap that still have no budget line",
     ) in items
+
+
+def test_a_quoted_message_is_unwrapped_without_its_quote_marks_inside_the_text(
+    tmp_path: Path,
+) -> None:
+    """Wrapped lines of a quoted earlier message join each other, not the reply's lines, and
+    no '>' is left inside a joined line."""
+    path = tmp_path / "reply.eml"
+    path.write_text(
+        REPLY
+        + "> It would also help if you could send us the progress report and the latest\n"
+        + "> version of the roadmap matrix, so that we can prepare the mid-term review.\n",
+        "utf-8",
+    )
+    texts = [b.text for b in parse_file(path).blocks]
+    assert (
+        "> It would also help if you could send us the progress report and the latest "
+        "version of the roadmap matrix, so that we can prepare the mid-term review."
+    ) in texts
+    assert not any(" > " in t for t in texts)

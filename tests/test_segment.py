@@ -459,3 +459,22 @@ def test_a_line_above_the_title_names_the_document_country() -> None:
     assert mention is not None and mention.code == "PER"
     from_line = _doc((P, "From: Someone <someone@example.org>"), (H, "Notes", 1), title="Notes")
     assert document_country(from_line) is None
+
+
+def test_a_cue_slide_after_a_results_slide_is_a_section_of_its_own() -> None:
+    """'Axes prioritaires 2025' after a slide titled 'Bilan 2024': a short title that names
+    a part of a report (results) is no subject for the next slide's cue to belong to; after
+    'Kenya' a bare 'Next steps' still does."""
+    doc = _doc(
+        (T, "Bilan 2024"),
+        (L, "Décret adopté en juin 2024"),
+        (T, "Axes prioritaires 2025"),
+        (H, "Travail des enfants", 1),
+        (L, "Révision de la liste des travaux dangereux"),
+    )
+    section = _by_heading(document_to_sections(doc))["Travail des enfants"]
+    assert section.heading_path == ["Axes prioritaires 2025", "Travail des enfants"]
+    assert section.role == "priority"
+    kenya = _doc((T, "Kenya"), (L, "A result"), (T, "Next steps"), (L, "Adopt the plan"))
+    steps = _by_heading(document_to_sections(kenya))["Next steps"]
+    assert steps.heading_path == ["Kenya", "Next steps"] and steps.country == "KEN"

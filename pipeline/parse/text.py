@@ -277,6 +277,7 @@ def _plain_table_extent(lines: list[str], start: int) -> int:
     return end if end - start >= 2 else start
 
 
+_QUOTE_RE = re.compile(r"^(?:\s*>)+ ?")  # the '> > ' opening a reply's quoted lines
 _ARROW_RE = re.compile(r"^(?:-+>|=+>|[→⇒➔➜►▸])")
 _WRAP_MIN, _WRAP_MAX = 60, 100  # the widths at which e-mails and memos are hard-wrapped
 _WRAPPED_SHARE = 0.3  # of the text lines that must end near the wrap width
@@ -316,15 +317,20 @@ def unwrap_lines(lines: list[str]) -> list[str]:
         return lines
     out: list[str] = []
     text_at = 0  # where the text of the line being built starts (after its marker)
+    depth = 0  # how many '>' quote the line being built
     for raw in lines:
         line = raw.rstrip()
-        text = line.lstrip()
-        indent = len(line) - len(text)
+        quote = _QUOTE_RE.match(line)
+        body = line[quote.end() :] if quote else line
+        quoted = quote.group(0).count(">") if quote else 0
+        text = body.lstrip()
+        indent = len(body) - len(text)
         marker, rest = split_marker(text)
         if (
             out
             and text
             and marker is None
+            and quoted == depth  # a quoted message's lines join each other, under their '>'
             and indent == text_at
             and len(out[-1]) >= width - 20
             and not out[-1].endswith(":")
@@ -336,6 +342,7 @@ def unwrap_lines(lines: list[str]) -> list[str]:
             out[-1] = f"{out[-1]} {text}"
             continue
         text_at = indent + (len(text) - len(rest) if marker and rest else 0)
+        depth = quoted
         out.append(line)
     return out
 
