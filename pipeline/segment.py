@@ -26,7 +26,7 @@ from pipeline.countries import (
 from pipeline.cues import Cue, heading_cue, normalise
 from pipeline.lexicon import text_patterns, word_classes
 from pipeline.models import Block, BlockKind, Document, Section
-from pipeline.parse.common import BOLD_HEADING_LEVEL
+from pipeline.parse.common import BOLD_HEADING_LEVEL, opens_box
 from pipeline.textnorm import fold
 
 _CONTINUED_RE = re.compile(rf"\b({text_patterns()['continued']})\b", re.I)
@@ -187,25 +187,22 @@ def _box_titles(blocks: list[Block]) -> list[Block]:
     section, as a bold heading would, ranked below every styled heading. The box's other
     lines, when there are several and none is a sentence of a paragraph, are its list."""
     out = list(blocks)
-    for n, block in enumerate(blocks[:-1]):
-        after = blocks[n + 1]
+    for n, block in enumerate(blocks):
         if (
             block.kind == BlockKind.paragraph
             and block.table is None
-            and block.bbox is not None
-            and after.bbox == block.bbox
-            and after.page == block.page
-            and (n == 0 or blocks[n - 1].bbox != block.bbox)
+            and opens_box(blocks, n)
             and _is_cue_only(block.text, heading_cue(block.text))
         ):
             out[n] = block.model_copy(
                 update={"kind": BlockKind.heading, "heading_level": BOLD_HEADING_LEVEL}
             )
-            box = [
-                m
-                for m in range(n + 1, len(blocks))
-                if blocks[m].bbox == block.bbox and blocks[m].page == block.page
-            ]
+            box = []
+            for m in range(n + 1, len(blocks)):
+                if blocks[m].page != block.page:
+                    break  # blocks come in reading order: the box ends with its slide
+                if blocks[m].bbox == block.bbox:
+                    box.append(m)
             lines = [blocks[m] for m in box]
             if len(lines) >= 2 and all(
                 b.kind in (BlockKind.paragraph, BlockKind.list_item)

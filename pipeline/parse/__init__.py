@@ -25,7 +25,7 @@ from pipeline.errors import (
 )
 from pipeline.fileio import path_text
 from pipeline.models import Block, BlockKind, Document, Format
-from pipeline.parse.common import BOLD_HEADING_LEVEL, Parsed, asks, nest_sub_lists
+from pipeline.parse.common import BOLD_HEADING_LEVEL, Parsed, asks, nest_sub_lists, opens_box
 from pipeline.parse.detect import detect_format
 from pipeline.textnorm import fold
 
@@ -216,7 +216,7 @@ def drop_repeated_furniture(parsed: Parsed) -> Parsed:
             continue
         key = block.text.strip().lower()
         pages_by_text.setdefault(key, set()).add(block.page)
-        if _opens_box(parsed.blocks, n):
+        if opens_box(parsed.blocks, n):
             titles_box[key] = titles_box.get(key, 0) + 1
     threshold = max(3, 0.4 * parsed.page_count)
     furniture = {
@@ -230,18 +230,6 @@ def drop_repeated_furniture(parsed: Parsed) -> Parsed:
         b for b in parsed.blocks if b.table is not None or b.text.strip().lower() not in furniture
     ]
     return Parsed(kept, parsed.page_count, parsed.title, parsed.metadata)
-
-
-def _opens_box(blocks: list[Block], n: int) -> bool:
-    """Block `n` is the first of a box (a slide's text frame: its blocks share one bbox)
-    and the box holds other text after it."""
-    block = blocks[n]
-    if block.bbox is None or n + 1 >= len(blocks):
-        return False
-    if n > 0 and blocks[n - 1].page == block.page and blocks[n - 1].bbox == block.bbox:
-        return False
-    after = blocks[n + 1]
-    return after.page == block.page and after.bbox == block.bbox and after.text != block.text
 
 
 _FORM_LABEL_WORDS = 8  # a form's field label is short ...

@@ -203,3 +203,15 @@ def nest_sub_lists(blocks: list[Block]) -> list[Block]:
             j += 1
         i = j
     return out
+
+
+def opens_box(blocks: list[Block], n: int) -> bool:
+    """Block `n` is the first of a box (a slide's text frame: its blocks share one bbox)
+    and the box holds other text after it."""
+    block = blocks[n]
+    if block.bbox is None or n + 1 >= len(blocks):
+        return False
+    if n > 0 and blocks[n - 1].page == block.page and blocks[n - 1].bbox == block.bbox:
+        return False
+    after = blocks[n + 1]
+    return after.page == block.page and after.bbox == block.bbox and after.text != block.text
