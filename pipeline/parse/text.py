@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import re
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -294,15 +295,17 @@ def _wrap_width(lines: list[str]) -> int | None:
     if len(lengths) < 8 or len(every) - len(lengths) > _LONG_LINES_SHARE * len(every):
         return None
     # The widest width that most long lines end near; a few longer lines (a signature's
-    # title, a pasted address) stand above it.
-    for width in sorted(set(lengths), reverse=True):
-        if width < _WRAP_MIN:
+    # title, a pasted address) stand above it. Counted once per length, not per line: a
+    # text file may hold millions of lines (issue #12).
+    counts = Counter(lengths)
+    longer = len(every) - len(lengths)  # lines past every width tried
+    for width in sorted(counts, reverse=True):
+        if width < _WRAP_MIN or longer > _LONG_LINES_SHARE * len(every):
             return None
-        longer = sum(1 for n in every if n > width)
-        if longer > _LONG_LINES_SHARE * len(every):
-            return None
-        if sum(1 for n in lengths if width - 12 <= n <= width) >= _WRAPPED_SHARE * len(lengths):
+        near = sum(counts.get(n, 0) for n in range(width - 12, width + 1))
+        if near >= _WRAPPED_SHARE * len(lengths):
             return width
+        longer += counts[width]
     return None
 
 
