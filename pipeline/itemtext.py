@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 _CLAUSE_SPLIT_RE = re.compile(r";\s+")
 _TWO_LETTERS_RE = re.compile(r"[^\W\d_]{2}")
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_QUOTE_MARKS_RE = re.compile(r"^(?:\s*>)+\s*")
 _SUPERSCRIPT_RE = re.compile(r"(?<=\w)[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 # A numbered label of a record's entry: 'ACUERDO 5. ', 'Décision 2 : ', 'AP3: ', 'Action 4 – '.
 _RECORD_LABEL_RE = re.compile(
@@ -201,7 +202,10 @@ def split_clauses(text: str) -> list[str]:
 
 
 def clean_item_text(text: str) -> str:
-    """Strip marks, numbering, glued slide/footnote numbers and trailing ';', ',' or 'and'."""
+    """Strip a reply's quote marks ('> '), bullets, numbering, glued slide/footnote numbers
+    and trailing ';', ',' or 'and'."""
+    if text.startswith(">"):
+        text = _QUOTE_MARKS_RE.sub("", text)
     _, text = split_marker(text)
     label = _RECORD_LABEL_RE.match(text)
     if label and text[:1].isupper():

@@ -688,3 +688,81 @@ def test_a_cue_on_a_list_item_gives_its_role_to_its_sub_list_only(tmp_path: Path
         ("next_step", "convene the National Steering Committee on child labour"),
         ("next_step", "complete a costing of the roadmap."),
     ]
+
+
+CALL_NOTE = (
+    "2. DISCUSSION\n\n"
+    "* The ministry wants a shorter roadmap\n  that is fully costed.\n\n"
+    "4. ACTION POINTS\n\n"
+    "1. Send the revised draft, with the costing annex, to the\n"
+    "   Secretariat by 14 March [MoL]\n"
+    "2. Propose two dates for the validation workshop\n"
+    "   in late April [ILO]\n\n"
+    "Next call: week of 24 March.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "fmt"), [("", "text"), ("- Ministry of Labour\n- ILO\n\n", "markdown")]
+)
+def test_wrapped_list_items_go_on_under_their_text_and_caps_sections_head(
+    tmp_path: Path, extra: str, fmt: str
+) -> None:
+    """A call note pasted from a mail client wraps its list items with a hanging indent: the
+    wrapped lines continue the item (in Markdown, CommonMark's lazy continuation), also in a
+    note too short for a wrap width to show; a numbered line in capitals alone above a blank
+    line is its section's heading, even with a numbered list below it."""
+    path = tmp_path / "call_note.txt"
+    path.write_text(extra + CALL_NOTE, "utf-8")
+    doc = parse_file(path)
+    assert doc.format == fmt
+    assert [(b.kind.value, b.text) for b in doc.blocks][-6:] == [
+        ("heading", "DISCUSSION"),
+        ("list_item", "The ministry wants a shorter roadmap that is fully costed."),
+        ("heading", "ACTION POINTS"),
+        (
+            "list_item",
+            "Send the revised draft, with the costing annex, to the Secretariat by 14 March [MoL]",
+        ),
+        ("list_item", "Propose two dates for the validation workshop in late April [ILO]"),
+        ("paragraph", "Next call: week of 24 March."),
+    ]
+
+
+def test_an_agenda_spaced_out_in_capitals_stays_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "agenda.txt"
+    path.write_text("AGENDA\n\n1. OPENING\n\n2. ADOPTION OF THE AGENDA\n\n3. CLOSING\n", "utf-8")
+    kinds = [(b.kind.value, b.text) for b in parse_file(path).blocks]
+    assert kinds[1:] == [
+        ("list_item", "OPENING"),
+        ("list_item", "ADOPTION OF THE AGENDA"),
+        ("list_item", "CLOSING"),
+    ]
+
+
+def test_a_quoted_messages_lists_are_lists_and_its_bare_quote_lines_blank(tmp_path: Path) -> None:
+    """A reply quotes the message that holds the agreed steps: its '> 1)' lines are list
+    items that keep the quote before their text (the extractor reads it as quoted), a bare
+    '>' line separates like a blank one, and an item's text has no quote mark."""
+    from pipeline.extract import sections_to_items
+    from pipeline.segment import document_to_sections
+
+    path = tmp_path / "reply.txt"
+    path.write_text(
+        "Subject: RE: child labour roadmap\n\nThanks, noted.\n\n"
+        "On Tue, Ana wrote:\n> Dear Tom,\n>\n> We agreed on the next steps:\n>\n"
+        "> 1) Send the final roadmap to the Secretariat by 15 April.\n"
+        "> 2) Set up a technical group with ILO and IOM.\n>\n> Best, Ana\n",
+        "utf-8",
+    )
+    doc = parse_file(path)
+    quoted = [(b.kind.value, b.text, b.marker) for b in doc.blocks if b.text.startswith(">")]
+    assert quoted == [
+        ("paragraph", "> Dear Tom,", None),
+        ("paragraph", "> We agreed on the next steps:", None),
+        ("list_item", "> Send the final roadmap to the Secretariat by 15 April.", "1)"),
+        ("list_item", "> Set up a technical group with ILO and IOM.", "2)"),
+        ("paragraph", "> Best, Ana", None),
+    ]
+    texts = [i.text for i in sections_to_items(doc, document_to_sections(doc))]
+    assert "Send the final roadmap to the Secretariat by 15 April." in texts

@@ -317,7 +317,7 @@ def unwrap_lines(lines: list[str]) -> list[str]:
     under its text). Texts not wrapped so are returned as they are."""
     width = _wrap_width(lines)
     if width is None:
-        return lines
+        return _join_hanging_indents(lines)
     out: list[str] = []
     text_at = 0  # where the text of the line being built starts (after its marker)
     depth = 0  # how many '>' quote the line being built
@@ -346,6 +346,29 @@ def unwrap_lines(lines: list[str]) -> list[str]:
             continue
         text_at = indent + (len(text) - len(rest) if marker and rest else 0)
         depth = quoted
+        out.append(line)
+    return out
+
+
+def _join_hanging_indents(lines: list[str]) -> list[str]:
+    """A list item's wrapped lines indented under its text ('1. Send the draft to the' /
+    '   Secretariat by March') go on with it, in a text too short or too loosely wrapped for
+    a wrap width to show."""
+    out: list[str] = []
+    text_at = 0  # where the open list item's text starts; 0 when none is open
+    for raw in lines:
+        line = raw.rstrip()
+        text = line.lstrip()
+        indent = len(line) - len(text)
+        if not text:
+            text_at = 0
+            out.append(line)
+            continue
+        marker, rest = split_marker(text)
+        if text_at and indent == text_at and marker is None and not text.startswith(">"):
+            out[-1] = f"{out[-1]} {text}"
+            continue
+        text_at = indent + len(text) - len(rest) if marker and rest else 0
         out.append(line)
     return out
 
@@ -381,6 +404,21 @@ def text_blocks(lines: list[str], page: int, make: _Maker | None = None) -> list
         line = _DROP_CAP_RE.sub(r"\1\2", clean_space(raw))
         if not line:
             continue
+        quote = _QUOTE_RE.match(line) if line.startswith(">") else None
+        if quote:
+            # A reply's quoted message: a bare '>' line is its blank line, and its bullets
+            # and numbers open list items that keep the quote's '>' before their text.
+            body = line[quote.end() :].strip()
+            marker, rest = split_marker(body)
+            if not body or (marker and rest):
+                if body:
+                    text = f"{'>' * quote.group(0).count('>')} {rest}"
+                    blocks.append(
+                        make.block(
+                            kind=BlockKind.list_item, text=text, page=page, marker=marker, level=0
+                        )
+                    )
+                continue
         marker, rest = split_marker(line)
         caps = _CAPS_LEAD_RE.match(rest) if marker and len(rest.split()) > 30 else None
         if caps:
@@ -406,7 +444,10 @@ def text_blocks(lines: list[str], page: int, make: _Maker | None = None) -> list
                     heading = re.sub(r"\(\s*(.*?)\s*\)", r"(\1)", tail.group(1).strip())
                     blocks.append(make.block(kind=BlockKind.heading, text=heading, page=page))
             continue
-        if marker and _numbered_heading(lines, i, marker, rest, next_text[i]):
+        if marker and (
+            _numbered_heading(lines, i, marker, rest, next_text[i])
+            or _numbered_caps_heading(marker, rest, lines, i)
+        ):
             blocks.append(make.block(kind=BlockKind.heading, text=rest, page=page))
             continue
         if marker:
@@ -539,7 +580,26 @@ def markdown_blocks(lines: list[str], page: int, make: _Maker | None = None) -> 
     indents: list[int] = []
     table_count = 0
 
+    item: list[str] = []  # the open list item: marker, level, then its lines
+
+    def flush_item() -> None:
+        if not item:
+            return
+        text, bold = strip_inline(" ".join(item[2:]))
+        blocks.append(
+            make.block(
+                kind=BlockKind.list_item,
+                text=text,
+                page=page,
+                marker=item[0],
+                level=int(item[1]),
+                bold=bold,
+            )
+        )
+        item.clear()
+
     def flush_para() -> None:
+        flush_item()
         if not para:
             return
         text, bold = strip_inline(" ".join(para))
@@ -591,6 +651,11 @@ def markdown_blocks(lines: list[str], page: int, make: _Maker | None = None) -> 
             i = table_end
             continue
         marker, rest = split_marker(_ESCAPE_RE.sub(r"\1", line) if "\\" in line else line)
+        if marker and rest and _numbered_caps_heading(marker, rest, lines, i):
+            flush_para()
+            blocks.append(make.block(kind=BlockKind.heading, text=rest, page=page))
+            i += 1
+            continue
         if marker and rest:
             flush_para()
             indent = _indent(raw)
@@ -598,17 +663,11 @@ def markdown_blocks(lines: list[str], page: int, make: _Maker | None = None) -> 
                 indents.pop()
             if not indents or indents[-1] < indent:
                 indents.append(indent)
-            text, bold = strip_inline(rest)
-            blocks.append(
-                make.block(
-                    kind=BlockKind.list_item,
-                    text=text,
-                    page=page,
-                    marker=marker,
-                    level=len(indents) - 1,
-                    bold=bold,
-                )
-            )
+            item.extend([marker, str(len(indents) - 1), rest])
+            i += 1
+            continue
+        if item:  # a lazy continuation line: the list item goes on (CommonMark)
+            item.append(line)
             i += 1
             continue
         indents.clear()
@@ -618,6 +677,27 @@ def markdown_blocks(lines: list[str], page: int, make: _Maker | None = None) -> 
         i += 1
     flush_para()
     return blocks
+
+
+def _numbered_caps_heading(marker: str, rest: str, lines: list[str], i: int) -> bool:
+    """'3. PRIORITIES CONFIRMED' alone above a blank line: a numbered section heading of a
+    plain-text note, whatever follows it, unless the numbered lines around it go on from it
+    (an agenda spaced out in capitals)."""
+    number = _marker_number(marker)
+    if number is None or not (0 < len(rest.split()) <= 10 and rest.isupper()):
+        return False
+    if i + 1 < len(lines) and lines[i + 1].strip():
+        return False
+    for step, expected in ((-1, number - 1), (1, number + 1)):
+        j = i + step
+        while 0 <= j < len(lines) and not lines[j].strip():
+            j += step
+        if (
+            0 <= j < len(lines)
+            and _marker_number(split_marker(clean_space(lines[j]))[0]) == expected
+        ):
+            return False
+    return True
 
 
 def _split_row(line: str) -> list[str]:
