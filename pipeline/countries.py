@@ -172,3 +172,19 @@ def country_of_domain(label: str) -> str | None:
 
 def is_country_code(code: str) -> bool:
     return pycountry.countries.get(alpha_3=code) is not None
+
+
+_NAME_SEPARATORS_RE = re.compile(r"[_\-.+\s]+")
+
+
+def file_name_country(file_name: str) -> CountryMention | None:
+    """The one country a file's name names: 'Acta_CDN_Paraguay_sesion03.docx' -> PRY, or an
+    ISO alpha-3 code opening the name ('MWI_GCG14_update.pptx'). None when it names none or
+    several. Offsets are those of the name with its separators turned to spaces."""
+    stem = file_name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    words = _NAME_SEPARATORS_RE.sub(" ", stem).strip()
+    first = words.split(" ", 1)[0]
+    if len(first) == 3 and first.isupper() and is_country_code(first):
+        return CountryMention(first, first, 0, 3)
+    return single_country(words) if words else None

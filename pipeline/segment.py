@@ -19,6 +19,7 @@ from importlib import resources
 from pipeline.countries import (
     CountryMention,
     country_of_domain,
+    file_name_country,
     find_countries,
     is_capital,
     single_country,
@@ -346,7 +347,7 @@ def document_country(doc: Document) -> CountryMention | None:
             counts[mention.code] += 1
             first_seen.setdefault(mention.code, mention)
     if not counts:
-        return None
+        return file_name_country(doc.source)
     (code, top), *rest = counts.most_common(2)
     second = rest[0][1] if rest else 0
     total = sum(counts.values())
@@ -360,7 +361,7 @@ def document_country(doc: Document) -> CountryMention | None:
         or (top >= 3 and top == total)
         or (top >= 4 and top >= _OUTNUMBERS * second and top >= 0.6 * total)
     )
-    return first_seen[code] if dominant else None
+    return first_seen[code] if dominant else file_name_country(doc.source)
 
 
 _MAIL_HEADER_BLOCKS = 8

@@ -117,3 +117,19 @@ def test_the_generated_names_hold_every_hand_kept_formal_name() -> None:
     official = json.loads(vocab.joinpath("countries_official_fr_es.json").read_text("utf-8"))
     names = json.loads(vocab.joinpath("countries_fr_es.json").read_text("utf-8"))["names"]
     assert official["names"] and all(names.get(k) == v for k, v in official["names"].items())
+
+
+def test_file_name_country() -> None:
+    from pipeline.countries import file_name_country
+
+    def code(name: str) -> str | None:
+        found = file_name_country(name)
+        return found.code if found else None
+
+    assert code("Acta_CDN_Paraguay_sesion03_2025.docx") == "PRY"
+    assert code("/data/in/sri_lanka_country_profile.html") == "LKA"
+    assert code("CIV_feuille_de_route.docx") == "CIV"  # an ISO code opening the name
+    assert code("report_civ.docx") is None  # a code only where it opens the name, in capitals
+    assert code("deck-kenya-uganda.pdf") is None  # two countries
+    assert code("NEXT_STEPS_AND_PRIORITIES.pdf") is None  # 'AND' is no opening code
+    assert code("logo.png") is None

@@ -478,3 +478,22 @@ def test_a_cue_slide_after_a_results_slide_is_a_section_of_its_own() -> None:
     kenya = _doc((T, "Kenya"), (L, "A result"), (T, "Next steps"), (L, "Adopt the plan"))
     steps = _by_heading(document_to_sections(kenya))["Next steps"]
     assert steps.heading_path == ["Kenya", "Next steps"] and steps.country == "KEN"
+
+
+def test_a_document_whose_text_names_no_country_takes_the_one_its_file_name_names() -> None:
+    """Minutes that name only their institutions ('MTESS', a capital, a neighbour's capital
+    once each) belong to the country their file is named after; the text, when it decides,
+    comes first, and a GCG record's file name gives none."""
+    minutes = _doc((P, "Acta de la tercera sesión"), (P, "Asunción"), (P, "Lima")).model_copy(
+        update={"source": "/in/Acta_CDN_Paraguay_sesion03_2025.docx"}
+    )
+    found = document_country(minutes)
+    assert found is not None and found.code == "PRY"
+    coded = minutes.model_copy(update={"source": "MWI_GCG14_update.pptx"})
+    assert (document_country(coded) or found).code == "MWI"
+    titled = _doc((P, FILLER), title="Informe de Honduras").model_copy(
+        update={"source": "Paraguay_minutes.docx"}
+    )
+    assert (document_country(titled) or found).code == "HND"
+    for name in ("GCG16_summary_record.pdf", "NEXT_STEPS_AND_PRIORITIES.pdf", "kenya-uganda.pdf"):
+        assert document_country(minutes.model_copy(update={"source": name})) is None, name
