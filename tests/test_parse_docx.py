@@ -679,3 +679,31 @@ def test_a_first_row_naming_each_rows_subject_is_a_header_not_a_forms_field(
     assert cells["Axe"].is_header and cells["Actions prioritaires"].is_header
     assert cells["Réviser le décret sur les travaux dangereux"].header == "Actions prioritaires"
     assert cells["Travail forcé"].header == "Axe"
+
+
+def test_section_numbers_typed_in_larger_bold_lines_head_their_sections(tmp_path: Path) -> None:
+    """A report formatted by hand types '3.' and '3.1 Togo' in bold, a size above the body:
+    those lines head the prose below them (a delegation's section), while a bold numbered
+    list of body size, or one followed by more items, stays a list."""
+    document = docx.Document()
+
+    def line(text: str, bold: bool = False, size: float = 11) -> None:
+        run = document.add_paragraph().add_run(text)
+        run.bold, run.font.size = bold, Pt(size)
+
+    line("3. Interventions of the delegations", bold=True, size=13)
+    line("3.1 Togo", bold=True, size=12)
+    line("The delegation recalled the plan adopted in 2023 and named two priorities.")
+    line("1. Child labour in quarries", bold=True)
+    line("The ministry will hold a validation workshop.")
+    line("1. Map the quarries", bold=True, size=12)
+    line("2. Train the inspectors", bold=True, size=12)
+    line("The meeting closed at noon.")
+    blocks = parse_file(_save(document, tmp_path)).blocks
+    assert [(b.kind.value, b.marker, b.text) for b in blocks if b.marker] == [
+        ("heading", "3.", "Interventions of the delegations"),
+        ("heading", "3.1", "Togo"),
+        ("list_item", "1.", "Child labour in quarries"),
+        ("list_item", "1.", "Map the quarries"),
+        ("list_item", "2.", "Train the inspectors"),
+    ]

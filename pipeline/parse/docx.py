@@ -161,6 +161,38 @@ def _bold_heading(para: _Para) -> bool:
     )
 
 
+def _typed_section_heading(para: _Para, following: _Para | None, body: float | None) -> bool:
+    """'3.1 Togo' typed in bold, larger than the body text and followed by prose: a section
+    heading numbered by hand, not a one-item list."""
+    text = para.text.rstrip()
+    return (
+        para.kind == BlockKind.list_item
+        and para.table is None
+        and para.bold
+        and para.marker is not None
+        and para.marker[:1].isdigit()
+        and body is not None
+        and para.size is not None
+        and para.size > body
+        and len(text.split()) <= _BOLD_HEADING_MAX_WORDS
+        and not text.endswith((".", "!", ";", ",", ":"))
+        and following is not None
+        and following.kind != BlockKind.list_item
+    )
+
+
+_ORDINAL_MARKER_RE = re.compile(r"(\d+)([.)])")
+
+
+def _numbers_in_turn(first: _Para | None, second: _Para | None) -> bool:
+    """'1.' then '2.': two entries of one numbered list."""
+    if first is None or second is None or not first.marker or not second.marker:
+        return False
+    one = _ORDINAL_MARKER_RE.fullmatch(first.marker)
+    two = _ORDINAL_MARKER_RE.fullmatch(second.marker)
+    return bool(one and two) and int(two[1]) == int(one[1]) + 1 and two[2] == one[2]
+
+
 def paras_to_blocks(paras: list[_Para]) -> list[Block]:
     """Blocks with font sizes relative to the document's most common body size."""
     sizes: Counter[float] = Counter()
@@ -168,6 +200,13 @@ def paras_to_blocks(paras: list[_Para]) -> list[Block]:
         if para.kind not in (BlockKind.title, BlockKind.heading):
             sizes.update(para.sizes)
     body = sizes.most_common(1)[0][0] if sizes else None
+    # From the end: '3. Interventions' above '3.1 Togo' heads once '3.1 Togo' does.
+    triples = list(zip([None, *paras[:-1]], paras, [*paras[1:], None], strict=True))
+    for before, para, following in reversed(triples):
+        if _typed_section_heading(para, following, body) and not (
+            _numbers_in_turn(before, para) or _numbers_in_turn(para, following)
+        ):
+            para.kind, para.heading_level = BlockKind.heading, BOLD_HEADING_LEVEL
     return [
         Block(
             kind=p.kind,
