@@ -79,6 +79,8 @@ _COMMA_RE = re.compile(r"[,;]\s+")
 _LIST_OPENERS = frozenset(_P["list_openers"].lower().split("|"))
 # Word classes of a title that say what kind of document it is (not what it is about).
 _GENRE_CLASSES = frozenset({"preparatory", "question"})
+_OPENING_CLASSES = frozenset({"roadmap", "workplan"})
+_OPENING_BLOCKS, _OPENING_WORDS = 8, 24
 _MAIL_HEADER_RE = re.compile(rf"\b({_P['mail_header_words']})\s*:")
 
 
@@ -111,6 +113,7 @@ class Candidate:
     column_deadline: str | None = None
     doc_flags: list[str] = field(default_factory=list)  # what the whole document looks like
     before_list: bool = False  # the last words of a paragraph right above a list or table
+    after_priority_list: bool = False  # a table row below its country's list of priorities
     _item: Item | None = field(default=None, repr=False)
 
     @property
@@ -135,8 +138,14 @@ def sections_to_candidates(doc: Document, sections: list[Section]) -> list[Candi
     builder = ItemBuilder(doc)
     order = {b.id: n for n, b in enumerate(doc.blocks)}
     candidates: list[Candidate] = []
+    listed: set[str | None] = set()  # countries whose priorities a list above has stated
     for section in sections:
-        candidates.extend(_section_candidates(section, builder, order))
+        found = _section_candidates(section, builder, order)
+        for c in found:
+            c.after_priority_list = c.unit == "table_cell" and section.country in listed
+        candidates.extend(found)
+        if section.role == "priority" and _list_items(section) >= _PRIORITY_LIST_ITEMS:
+            listed.add(section.country)
     _attach_rule_votes(doc, sections, candidates)
     _number_groups(candidates)
     flags = document_flags(doc)
@@ -161,7 +170,23 @@ def document_flags(doc: Document) -> list[str]:
     # and reports record; the word classes of the title are the document's genre.
     title = doc.title or (headings[0] if headings else "")
     flags.extend(f"title:{name}" for name in word_classes(title) if name in _GENRE_CLASSES)
+    # Whether the opening lines (title, subtitle) call the document a strategic plan or
+    # roadmap or an operational work plan: the same table of activities is a roadmap's
+    # priorities in the one and the year's next steps in the other.
+    opening = [title, *(b.text for b in doc.blocks[:_OPENING_BLOCKS])]
+    short = " ".join(t for t in opening if t and len(t.split()) <= _OPENING_WORDS)
+    flags.extend(f"opening:{name}" for name in word_classes(short) if name in _OPENING_CLASSES)
     return flags
+
+
+# A roadmap that states its objectives or priorities as a list, then sets out a matrix of
+# activities, makes the activities the steps that carry the priorities out; a roadmap whose
+# matrix is all there is makes its activities the priorities.
+_PRIORITY_LIST_ITEMS = 3
+
+
+def _list_items(section: Section) -> int:
+    return sum(b.kind == BlockKind.list_item for b in section.blocks)
 
 
 def _body(section: Section) -> list[Block]:

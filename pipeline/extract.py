@@ -85,6 +85,8 @@ _DOC_FLAGS = {
 _GENRES = {
     "preparatory": "preparing an event (a concept note, terms of reference)",
     "question": "questions (frequently asked questions)",
+    "roadmap": "roadmap or strategic plan",
+    "workplan": "work plan (operational, annual)",
 }
 _FORMS = {
     "opens_verb": "opens with an action verb",
@@ -104,6 +106,7 @@ _FORMS = {
     "subject_future": "says what someone will do",
     "anaphoric": "opens by pointing back ('This will …', 'They …')",
     "before_list": "closes the paragraph right above a list or table",
+    "after_priority_list": "a table row below a list of its country's priorities",
     "row_deadline": "a cell of its table row states a deadline",
     "to_infinitive": "opens with 'To …' (a purpose)",
     "starts_lower": "starts in lower case (part of a sentence)",
@@ -158,7 +161,11 @@ def describe_feature(name: str) -> str:
             key
         ] + f" {value}"
     if name.startswith("doc:"):
-        flag = name.split(":", 1)[1]
+        flag, _, form = name.split(":", 1)[1].partition("&")
+        if flag.startswith("opening:"):
+            genre = flag.split(":", 1)[1]
+            said = f"the document's opening lines call it a {_GENRES.get(genre, genre)}"
+            return said + (f", and it is {describe_feature(form)}" if form else "")
         if flag.startswith("title:"):
             genre = flag.split(":", 1)[1]
             return (

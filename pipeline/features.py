@@ -231,6 +231,8 @@ def candidate_features(c: Candidate) -> dict[str, float]:
         f["quoted"] = 1.0
     if c.before_list:
         f["before_list"] = 1.0
+    if c.after_priority_list:
+        f["after_priority_list"] = 1.0
     # The rule vote in the candidate's setting: a cue-opened list is not a cue-opened sentence.
     f[f"rule={c.rule_kind or 'none'}&unit={c.unit}"] = 1.0
     # The nearest context speaks loudest: an adjacent lead-in, else the parent bullet, the
@@ -267,4 +269,6 @@ def candidate_features(c: Candidate) -> dict[str, float]:
             f[f"top:{name}"] = 1.0
     for flag in c.doc_flags:
         f[f"doc:{flag}"] = 1.0
+        if flag.startswith("opening:"):  # a roadmap's table row is not a work plan's
+            f[f"doc:{flag}&unit={c.unit}"] = 1.0
     return f

@@ -853,3 +853,54 @@ def test_the_classifier_learns_from_gold_items_with_the_headers_a_run_gives_them
         assert row.themes == (by_text[row.text].get("themes") or [])
         assert row.actions == (by_text[row.text].get("actions") or [])
     assert any(row.headers() for row in rows)  # what the item sits under, as in a run
+
+
+def test_the_opening_lines_say_roadmap_or_work_plan(tmp_path: Path) -> None:
+    """A strategic roadmap's table of activities holds its priorities, an operational work
+    plan's the year's next steps: the title, a subtitle or a letterhead's document line
+    (within the first lines) says which the document is."""
+    from pipeline.candidates import document_flags
+
+    for name, opening, flags in [
+        (
+            "a.md",
+            "RÉPUBLIQUE DU NIGER\n\nMinistère du Travail\n\nFEUILLE DE ROUTE NATIONALE",
+            ["opening:roadmap"],
+        ),
+        (
+            "b.md",
+            "# Roadmap towards Target 8.7\n\nAnnual work plan 2025",
+            ["opening:workplan", "opening:roadmap"],
+        ),
+        ("c.md", "# Plan de trabajo 2025", ["opening:workplan"]),
+        ("d.md", "# Report of the GCG meeting", []),
+    ]:
+        path = tmp_path / name
+        path.write_text(f"{opening}\n\nSome text.\n\n- one\n", "utf-8")
+        found = [f for f in document_flags(parse_file(path)) if f.startswith("opening:")]
+        assert sorted(found) == sorted(flags), name
+
+
+def test_a_table_of_activities_below_a_list_of_priorities_is_marked(tmp_path: Path) -> None:
+    """A roadmap that lists its priorities, then a matrix of activities, makes the
+    activities the steps that carry them out; a matrix that is all the roadmap states is
+    not marked, nor is another country's table."""
+    from pipeline.segment import document_to_sections
+
+    table = "| Activity | Lead |\n|---|---|\n| Review the labour code | Ministry |\n"
+    listed = (
+        "# Roadmap of Kenya\n\n## Strategic priorities\n\n"
+        "- End child labour in tea\n- Protect migrant workers\n- Build a data system\n\n"
+        "## Work plan 2025\n\n" + table + "\n## Uganda\n\n" + table
+    )
+    alone = "# Roadmap of Kenya\n\n## Activities\n\n" + table
+    for name, text, marked in [("listed.md", listed, [True, False]), ("alone.md", alone, [False])]:
+        path = tmp_path / name
+        path.write_text(text, "utf-8")
+        doc = parse_file(path)
+        cells = [
+            c
+            for c in sections_to_candidates(doc, document_to_sections(doc))
+            if c.text == "Review the labour code"
+        ]
+        assert [c.after_priority_list for c in cells] == marked, name
