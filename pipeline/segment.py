@@ -47,6 +47,8 @@ _FORM_FIELDS_SEEN = 80  # a form names its country among its first blocks
 _SUBTITLE_WORDS = 12
 _FORMAL_SUBTITLE_WORDS = 30
 _GLOBAL_BODY_RE = re.compile(rf"\b(?:{text_patterns()['global_bodies']})\b", re.I)
+_SECRETARIAT_RE = re.compile(rf"\b(?:{text_patterns()['secretariat']})\b", re.I)
+_NATIONAL_SECRETARIAT_RE = re.compile(rf"\b(?:{text_patterns()['national_secretariat']})\b", re.I)
 # An e-mail sent from a government's domain ('@mtess.gov.py', '@travail.gouv.ci') is from
 # that country's administration: the country code is the domain's last label.
 _SENDER_RE = re.compile(
@@ -148,8 +150,10 @@ def document_to_sections(doc: Document) -> list[Section]:
             # an organisation line set as a heading ('Malawi – Ministry of Labour') goes on
             # giving its country to the headings after it ('Received: 11 July 2025')
             organisation = _organisation_heading(block)
-        elif names_region(block.text) and not cue_only:
-            section.country, section.country_evidence = None, None  # a regional section
+        elif (names_region(block.text) and not cue_only) or _global_cue_heading(block, cue):
+            # a regional section, or the Alliance's own ('Secretariat follow-up', 'GCG
+            # decisions') after the countries' sections
+            section.country, section.country_evidence = None, None
             organisation = None
         elif organisation is not None:
             section.country, section.country_evidence = organisation.code, organisation.text
@@ -295,6 +299,28 @@ def _region_words() -> re.Pattern[str]:
     data = json.loads(resources.files("pipeline.vocab").joinpath("regions.json").read_text("utf-8"))
     words = sorted({fold(w, accents=False) for w in data["regions"]}, key=len, reverse=True)
     return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
+_GLOBAL_HEADING_WORDS = 6
+
+
+def _global_cue_heading(block: Block, cue: Cue | None) -> bool:
+    """'3. Secretariat follow-up', 'GCG decisions': a short cue heading whose subject is the
+    Alliance's own body; not a question that names the GCG in passing, nor a signature's
+    'Secretaría de la Alianza 8.7 | OIT Ginebra'."""
+    return (
+        cue is not None
+        and len(block.text.split()) <= _GLOBAL_HEADING_WORDS
+        and names_global_body(block.text)
+    )
+
+
+def names_global_body(text: str) -> bool:
+    """True when `text` names the GCG, an Action Group or the Alliance's Secretariat (not a
+    national committee's 'Secretaría Técnica')."""
+    if _GLOBAL_BODY_RE.search(text):
+        return True
+    return bool(_SECRETARIAT_RE.search(text)) and not _NATIONAL_SECRETARIAT_RE.search(text)
 
 
 def names_region(text: str) -> bool:

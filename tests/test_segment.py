@@ -497,3 +497,29 @@ def test_a_document_whose_text_names_no_country_takes_the_one_its_file_name_name
     assert (document_country(titled) or found).code == "HND"
     for name in ("GCG16_summary_record.pdf", "NEXT_STEPS_AND_PRIORITIES.pdf", "kenya-uganda.pdf"):
         assert document_country(minutes.model_copy(update={"source": name})) is None, name
+
+
+def test_a_short_cue_heading_of_the_alliances_own_body_has_no_country() -> None:
+    """After the countries' sections, 'Secretariat follow-up' or 'GCG decisions' are the
+    Alliance's: no country (GOLD.md); a question naming the GCG in passing, a signature's
+    Secretariat line and a national committee's 'Secretaría Técnica' are not."""
+    doc = _doc(
+        (P, "Memo on three Pathfinder countries"),
+        (H, "Tunisia", 2),
+        (P, FILLER),
+        (H, "Secretariat follow-up", 2),
+        (P, FILLER),
+        (H, "Tunisia", 2),
+        (H, "Q5. What actions are planned before the next GCG meeting?", 2),
+        (H, "Tunisia", 2),
+        (H, "Next steps of the Secretaría Técnica", 2),
+    )
+    countries = [(s.heading_path[-1], s.country) for s in document_to_sections(doc)[1:]]
+    assert countries == [
+        ("Tunisia", "TUN"),
+        ("Secretariat follow-up", None),
+        ("Tunisia", "TUN"),
+        ("Q5. What actions are planned before the next GCG meeting?", "TUN"),
+        ("Tunisia", "TUN"),
+        ("Next steps of the Secretaría Técnica", "TUN"),
+    ]
