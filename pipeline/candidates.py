@@ -416,8 +416,9 @@ def _prose_candidates(
             context = {**context, "lead_in": whole, "lead_gap": 0}
 
 
-# A table of contents' line: a title, a dot leader and a page number ('Next steps . . . 5').
-_LEADER_RE = re.compile(r"(?:\.\s*){4,}\d{1,3}\s*$|…{2,}\s*\d{1,3}\s*$")
+# A table of contents' line: a title, a dot leader and a page number ('Next steps . . . 5'),
+# the number sometimes set apart in a column of its own ('Closing session . . . . .').
+_LEADER_RE = re.compile(r"(?:\.\s*){4,}(?:\d{1,3})?\s*$|…{2,}\s*(?:\d{1,3})?\s*$")
 
 
 def _add(

@@ -161,6 +161,9 @@ def test_seed_markdown_deck_and_report() -> None:
         ("**Bold start", None, "**Bold start"),
         ("2019 was a year", None, "2019 was a year"),
         ("organise a workshop", None, "organise a workshop"),
+        # 'Alliance' / '8.7 et au Groupe ...': a wrapped 'Alliance 8.7', not a section number
+        ("8.7 et au Groupe de coordination", None, "8.7 et au Groupe de coordination"),
+        ("3.1 Togo", "3.1", "Togo"),
     ],
 )
 def test_split_marker(text: str, marker: str | None, rest: str) -> None:
@@ -766,3 +769,23 @@ def test_a_quoted_messages_lists_are_lists_and_its_bare_quote_lines_blank(tmp_pa
     ]
     texts = [i.text for i in sections_to_items(doc, document_to_sections(doc))]
     assert "Send the final roadmap to the Secretariat by 15 April." in texts
+
+
+def test_a_line_underlined_with_dashes_or_equals_is_a_heading(tmp_path: Path) -> None:
+    """A memo typed in plain text underlines its section titles ('3. SECRETARIAT FOLLOW-UP'
+    over '------'): the line heads its section and the rule goes; a full-width rule under a
+    one-word line is a separator, not an underline."""
+    path = tmp_path / "memo.txt"
+    path.write_text(
+        "MEMORANDUM\n" + "=" * 60 + "\n\n"
+        "1. PURPOSE\n----------\nThis memo sums up the plans of three countries.\n\n"
+        "3. SECRETARIAT FOLLOW-UP\n------------------------\n"
+        "Before the meeting the Secretariat will:\n\n"
+        "  1. Share a progress table with members.\n  2. Organise a webinar for focal points.\n",
+        "utf-8",
+    )
+    blocks = [(b.kind.value, b.text) for b in parse_file(path).blocks]
+    assert ("heading", "1. PURPOSE") in blocks
+    assert ("heading", "3. SECRETARIAT FOLLOW-UP") in blocks
+    assert not any(set(text) <= {"-"} for _, text in blocks)
+    assert blocks[1][1] == "=" * 60  # too long to underline 'MEMORANDUM': a separator

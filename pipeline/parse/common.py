@@ -84,13 +84,18 @@ def split_marker(text: str) -> tuple[str | None, str]:
     ('3.', 'Adopt the decree')
     >>> split_marker("3.5 million people")
     (None, '3.5 million people')
+    >>> split_marker("8.7 et au Groupe de coordination")  # 'Alliance' / '8.7 ...' wrapped
+    (None, '8.7 et au Groupe de coordination')
     """
     res = _marker_res()
     m = res.glyph.match(text)
     if m:
         return m.group(1), text[m.end() :].strip()
     m = res.number.match(text)
-    if m and not (_DECIMAL_RE.fullmatch(m.group(1)) and res.quantity.match(text, m.end())):
+    if m and not (
+        _DECIMAL_RE.fullmatch(m.group(1))
+        and (res.quantity.match(text, m.end()) or text[m.end() : m.end() + 1].islower())
+    ):
         return m.group(1), text[m.end() :].strip()
     m = res.glued.match(text)
     if m:

@@ -420,6 +420,12 @@ def text_blocks(lines: list[str], page: int, make: _Maker | None = None) -> list
                     )
                 continue
         marker, rest = split_marker(line)
+        if _underlined(lines, i, line):
+            # '3. SECRETARIAT FOLLOW-UP' over '------': a heading underlined as in Markdown's
+            # setext form; the rule under it is dropped.
+            blocks.append(make.block(kind=BlockKind.heading, text=line, page=page))
+            skip_to = i + 2
+            continue
         caps = _CAPS_LEAD_RE.match(rest) if marker and len(rest.split()) > 30 else None
         if caps:
             # A flattened slide ("11. UGANDA Child Labour ..."): its capitals are its title.
@@ -473,6 +479,22 @@ def text_blocks(lines: list[str], page: int, make: _Maker | None = None) -> list
         kind = BlockKind.heading if heading and next_line else BlockKind.paragraph
         blocks.append(make.block(kind=kind, text=line, page=page))
     return blocks
+
+
+_UNDERLINE_RE = re.compile(r"^\s*([-=~])\1{2,}\s*$")
+_UNDERLINED_MAX_WORDS = 12
+
+
+def _underlined(lines: list[str], i: int, line: str) -> bool:
+    """A short line with a rule of '-', '=' or '~' right under it, about as long as it."""
+    if i + 1 >= len(lines) or _RULE_LINE_RE.match(line):
+        return False
+    under = lines[i + 1].strip()
+    return (
+        bool(_UNDERLINE_RE.match(under))
+        and len(line.split()) <= _UNDERLINED_MAX_WORDS
+        and len(line) - 3 <= len(under) <= len(line) + 3
+    )
 
 
 _TOP_LINES = 2  # a title and its subtitle
