@@ -768,6 +768,8 @@ def _attach_rule_votes(doc: Document, sections: list[Section], candidates: list[
         candidate = by_key.get(key) or _behind_label(key[1], block)
         if candidate is None and _glues_candidates(key[1], block):
             continue  # the rule read several of the block's pieces as one: they are there
+        if candidate is None and _LEADER_RE.search(item.text):
+            continue  # a table of contents' line, whatever its cue: no candidate either
         if candidate is None:
             section = section_of.get(block_id) or by_section.get("root") or sections[0]
             candidate = Candidate(

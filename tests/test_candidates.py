@@ -905,3 +905,19 @@ def test_a_table_of_activities_below_a_list_of_priorities_is_marked(tmp_path: Pa
             if c.text == "Review the labour code"
         ]
         assert [c.after_priority_list for c in cells] == marked, name
+
+
+def test_a_table_of_contents_line_under_a_cue_is_no_candidate_of_the_rules_either(
+    tmp_path: Path,
+) -> None:
+    """The cue rules read the lines under 'Next steps' as items; a contents line there (its
+    page number set apart) is neither the candidates' nor the rules'."""
+    text = (
+        "# Workshop report\n\n## Next steps\n\n"
+        "- Adopt the national plan on child labour . . . . . . . .\n"
+        "- Train labour inspectors on forced labour\n"
+    )
+    _, found = _candidates(tmp_path, "report.md", text)
+    texts = [c.item.text for c in found]
+    assert "Train labour inspectors on forced labour" in texts
+    assert not any("national plan" in t for t in texts), texts
