@@ -422,7 +422,7 @@ def text_blocks(lines: list[str], page: int, make: _Maker | None = None) -> list
         marker, rest = split_marker(line)
         if _underlined(lines, i, line):
             # '3. SECRETARIAT FOLLOW-UP' over '------': a heading underlined as in Markdown's
-            # setext form; the rule under it is dropped.
+            # setext form (its number kept, for the section's depth); the rule is dropped.
             blocks.append(make.block(kind=BlockKind.heading, text=line, page=page))
             skip_to = i + 2
             continue
@@ -602,23 +602,26 @@ def markdown_blocks(lines: list[str], page: int, make: _Maker | None = None) -> 
     indents: list[int] = []
     table_count = 0
 
-    item: list[str] = []  # the open list item: marker, level, then its lines
+    # The open list item: its marker and level, and its lines (the first and any lazy
+    # continuation lines, which CommonMark joins to it).
+    item_lines: list[str] = []
+    item_at: list[tuple[str, int]] = []
 
     def flush_item() -> None:
-        if not item:
+        if not item_lines:
             return
-        text, bold = strip_inline(" ".join(item[2:]))
+        (marker, level), text_bold = item_at.pop(), strip_inline(" ".join(item_lines))
         blocks.append(
             make.block(
                 kind=BlockKind.list_item,
-                text=text,
+                text=text_bold[0],
                 page=page,
-                marker=item[0],
-                level=int(item[1]),
-                bold=bold,
+                marker=marker,
+                level=level,
+                bold=text_bold[1],
             )
         )
-        item.clear()
+        item_lines.clear()
 
     def flush_para() -> None:
         flush_item()
@@ -685,11 +688,12 @@ def markdown_blocks(lines: list[str], page: int, make: _Maker | None = None) -> 
                 indents.pop()
             if not indents or indents[-1] < indent:
                 indents.append(indent)
-            item.extend([marker, str(len(indents) - 1), rest])
+            item_at.append((marker, len(indents) - 1))
+            item_lines.append(rest)
             i += 1
             continue
-        if item:  # a lazy continuation line: the list item goes on (CommonMark)
-            item.append(line)
+        if item_lines:  # a lazy continuation line: the list item goes on
+            item_lines.append(line)
             i += 1
             continue
         indents.clear()
