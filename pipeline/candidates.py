@@ -156,7 +156,8 @@ def sections_to_candidates(doc: Document, sections: list[Section]) -> list[Candi
 
 def document_flags(doc: Document) -> list[str]:
     """Traits of the whole document a reader notices at once: headings that are questions
-    (an FAQ), e-mail headers, a document with no list at all."""
+    (an FAQ), e-mail headers, a document with no list at all, the genre its title names,
+    and whether its opening lines call it a roadmap or a work plan."""
     headings = [b.text for b in doc.blocks if b.kind in (BlockKind.heading, BlockKind.title)]
     flags = []
     if sum(h.rstrip().endswith("?") for h in headings) >= 3:
