@@ -155,16 +155,21 @@ def _bold_heading(para: _Para) -> bool:
         and para.bold
         and para.marker is None
         and len(text) <= 120
-        and len(text.split()) <= _BOLD_HEADING_MAX_WORDS
-        and not text.endswith((".", "!", ";", ",", ":"))
+        and _heading_shaped(text)
         and (text[:1].isupper() or text[:1].isdigit())
+    )
+
+
+def _heading_shaped(text: str) -> bool:
+    """Short, with no sentence end and not a 'Label:'."""
+    return len(text.split()) <= _BOLD_HEADING_MAX_WORDS and not text.endswith(
+        (".", "!", ";", ",", ":")
     )
 
 
 def _typed_section_heading(para: _Para, following: _Para | None, body: float | None) -> bool:
     """'3.1 Togo' typed in bold, larger than the body text and followed by prose: a section
     heading numbered by hand, not a one-item list."""
-    text = para.text.rstrip()
     return (
         para.kind == BlockKind.list_item
         and para.table is None
@@ -174,8 +179,7 @@ def _typed_section_heading(para: _Para, following: _Para | None, body: float | N
         and body is not None
         and para.size is not None
         and para.size > body
-        and len(text.split()) <= _BOLD_HEADING_MAX_WORDS
-        and not text.endswith((".", "!", ";", ",", ":"))
+        and _heading_shaped(para.text.rstrip())
         and following is not None
         and following.kind != BlockKind.list_item
     )

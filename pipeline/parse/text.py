@@ -564,12 +564,39 @@ def _numbered_heading(lines: list[str], i: int, marker: str, rest: str, followin
     after = split_marker(clean_space(following))[0]
     if not following.strip() or (after and not question and not _other_numbering(marker, after)):
         return False  # (a question heads the list that answers it; 'III.' heads '8.')
-    for j in range(i - 1, -1, -1):  # the previous non-blank line
+    before = _nearest_marker(lines, i, -1)
+    if before is _NO_LINE:
+        return True
+    continues = _marker_number(before) == number - 1
+    return not continues or _other_numbering(marker, before or "")
+
+
+def _numbered_caps_heading(marker: str, rest: str, lines: list[str], i: int) -> bool:
+    """'3. PRIORITIES CONFIRMED' alone above a blank line: a numbered section heading of a
+    plain-text note, whatever follows it, unless the numbered lines around it go on from it
+    (an agenda spaced out in capitals)."""
+    number = _marker_number(marker)
+    if number is None or not (0 < len(rest.split()) <= 10 and rest.isupper()):
+        return False
+    if i + 1 < len(lines) and lines[i + 1].strip():
+        return False
+    return not any(
+        _marker_number(_nearest_marker(lines, i, step)) == number + step for step in (-1, 1)
+    )
+
+
+_NO_LINE = "\0"  # no non-blank line that way
+
+
+def _nearest_marker(lines: list[str], i: int, step: int) -> str | None:
+    """The list marker of the nearest non-blank line before (step -1) or after (+1) line
+    `i`: None when that line opens with none, `_NO_LINE` when there is no such line."""
+    j = i + step
+    while 0 <= j < len(lines):
         if lines[j].strip():
-            before = split_marker(clean_space(lines[j]))[0]
-            continues = _marker_number(before) == number - 1
-            return not continues or _other_numbering(marker, before or "")
-    return True
+            return split_marker(clean_space(lines[j]))[0]
+        j += step
+    return _NO_LINE
 
 
 def _flattened_numbers(text: str, page: int, make: _Maker) -> list[Block]:
@@ -703,27 +730,6 @@ def markdown_blocks(lines: list[str], page: int, make: _Maker | None = None) -> 
         i += 1
     flush_para()
     return blocks
-
-
-def _numbered_caps_heading(marker: str, rest: str, lines: list[str], i: int) -> bool:
-    """'3. PRIORITIES CONFIRMED' alone above a blank line: a numbered section heading of a
-    plain-text note, whatever follows it, unless the numbered lines around it go on from it
-    (an agenda spaced out in capitals)."""
-    number = _marker_number(marker)
-    if number is None or not (0 < len(rest.split()) <= 10 and rest.isupper()):
-        return False
-    if i + 1 < len(lines) and lines[i + 1].strip():
-        return False
-    for step, expected in ((-1, number - 1), (1, number + 1)):
-        j = i + step
-        while 0 <= j < len(lines) and not lines[j].strip():
-            j += step
-        if (
-            0 <= j < len(lines)
-            and _marker_number(split_marker(clean_space(lines[j]))[0]) == expected
-        ):
-            return False
-    return True
 
 
 def _split_row(line: str) -> list[str]:
