@@ -56,14 +56,16 @@ class Trees:
         leaves, _ = self._walk(x, steps=False)
         return self.baseline + self.value[leaves].reshape(x.shape[0], -1).sum(axis=1)
 
-    def _walk(self, x: np.ndarray, steps: bool) -> tuple[np.ndarray, np.ndarray]:
+    def _walk(self, x: np.ndarray, steps: bool) -> tuple[np.ndarray, list[np.ndarray]]:
         """Each (row, tree) pair's leaf, following only the pairs still at an inner node; with
-        `steps`, also what each split moved, summed per row and column (n x columns)."""
+        `steps`, also what each split moved as flat (row * columns + column) cells and the
+        moves, in the order of the splits."""
         n, width = x.shape
         trees = len(self.roots)
         node = np.tile(self.roots, n)
         row = np.repeat(np.arange(n), trees)
-        moved = np.zeros(n * width) if steps else np.zeros(0)
+        cells: list[np.ndarray] = []
+        moves: list[np.ndarray] = []
         active = np.flatnonzero(self.feature[node] >= 0)
         while active.size:
             at = node[active]
@@ -71,18 +73,26 @@ class Trees:
             go_left = x[row[active], feature] <= self.threshold[at]
             child = np.where(go_left, self.left[at], self.right[at])
             if steps:
-                where = row[active] * width + feature
-                moved += np.bincount(
-                    where, weights=self.value[child] - self.value[at], minlength=n * width
-                )
+                cells.append(row[active] * width + feature)
+                moves.append(self.value[child] - self.value[at])
             node[active] = child
             active = active[self.feature[child] >= 0]
-        return node, moved.reshape(n, width) if steps else moved
+        return node, [np.concatenate(cells), np.concatenate(moves)] if cells else []
 
-    def steps(self, x: np.ndarray) -> np.ndarray:
-        """How much each column moved each row's log-odds along its paths (n x columns):
-        at every split, the change from the node's mean output to the child's."""
-        return self._walk(x, steps=True)[1]
+    def steps(self, x: np.ndarray) -> list[dict[int, float]]:
+        """How much each column moved each row's log-odds along its paths, per row {column:
+        move}: at every split, the change from the node's mean output to the child's."""
+        n, width = x.shape
+        out: list[dict[int, float]] = [{} for _ in range(n)]
+        walked = self._walk(x, steps=True)[1]
+        if walked:
+            moved = np.bincount(walked[0], weights=walked[1], minlength=n * width)
+            rows, columns = np.divmod(np.flatnonzero(moved), width)
+            for r, c, move in zip(
+                rows.tolist(), columns.tolist(), moved[moved != 0].tolist(), strict=True
+            ):
+                out[r][c] = move
+        return out
 
 
 @dataclass(frozen=True)
@@ -151,7 +161,7 @@ class ExtractionModel:
         names = self._names
         out = []
         for f, kind, row in zip(rows, kinds, steps, strict=True):
-            moved = {names[j]: float(row[j]) for j in np.flatnonzero(row).tolist()}
+            moved = {names[j]: move for j, move in row.items()}
             out.append(self._combine(f, kind, moved, top))
         return out
 
