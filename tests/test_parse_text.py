@@ -789,3 +789,37 @@ def test_a_line_underlined_with_dashes_or_equals_is_a_heading(tmp_path: Path) ->
     assert ("heading", "3. SECRETARIAT FOLLOW-UP") in blocks
     assert not any(set(text) <= {"-"} for _, text in blocks)
     assert blocks[1][1] == "=" * 60  # too long to underline 'MEMORANDUM': a separator
+
+
+def test_a_line_boxed_between_rules_heads_its_section_and_lower_case_lines_go_on(
+    tmp_path: Path,
+) -> None:
+    """A call note boxes its country parts between two rules ('1) SRI LANKA'), the parts
+    numbered 1) and 2) far apart; its paragraphs are wrapped near 100 characters with lines
+    that run past it, too loosely for a wrap width, and a line opening in lower case without
+    a marker goes on with the long line above it."""
+    rule = "-" * 68
+    path = tmp_path / "note.txt"
+    path.write_text(
+        f"Purpose of the call: to review where both countries stand on their roadmaps.\n\n"
+        f"{rule}\n1) SRI LANKA\n{rule}\n"
+        "Where things stand: the national steering committee met in January and endorsed the\n"
+        "draft roadmap. The inspection campaign in the estate sector was completed last year,\n"
+        "and 60 officers were trained.\n\n"
+        "Agreed next steps:\n"
+        "  - Secretariat to share the updated roadmap template with the Ministry of Labour by 14 February;\n"
+        "  - ILO Colombo to circulate the draft terms of reference for the child labour survey in the estates;\n\n"
+        f"{rule}\n2) MOROCCO\n{rule}\n"
+        "Action points:\n  * Morocco to submit its progress report before the May meeting\n",
+        "utf-8",
+    )
+    blocks = [(b.kind.value, b.text) for b in parse_file(path).blocks]
+    assert ("heading", "1) SRI LANKA") in blocks
+    assert ("heading", "2) MOROCCO") in blocks
+    assert (
+        "paragraph",
+        "Where things stand: the national steering committee met in January and endorsed the "
+        "draft roadmap. The inspection campaign in the estate sector was completed last year, "
+        "and 60 officers were trained.",
+    ) in blocks
+    assert sum(kind == "list_item" for kind, _ in blocks) == 3

@@ -317,7 +317,7 @@ def unwrap_lines(lines: list[str]) -> list[str]:
     under its text). Texts not wrapped so are returned as they are."""
     width = _wrap_width(lines)
     if width is None:
-        return _join_hanging_indents(lines)
+        return _join_lower_continuations(_join_hanging_indents(lines))
     out: list[str] = []
     text_at = 0  # where the text of the line being built starts (after its marker)
     depth = 0  # how many '>' quote the line being built
@@ -373,6 +373,33 @@ def _join_hanging_indents(lines: list[str]) -> list[str]:
     return out
 
 
+_CONTINUED_MIN = 50  # a line this long or longer may have been wrapped
+_OPEN_END_RE = re.compile(r"[^:;]$")  # a lead-in's ':' or a list entry's ';' closes a line
+
+
+def _join_lower_continuations(lines: list[str]) -> list[str]:
+    """A long line followed, at the same indent, by one that opens in lower case without a
+    list marker ('…endorsed the draft revised' / 'roadmap. The 2024 …') is one paragraph
+    hard-wrapped at a width too irregular for `_wrap_width` to find."""
+    out: list[str] = []
+    for raw in lines:
+        line = raw.rstrip()
+        text = line.lstrip()
+        if out and text[:1].islower() and split_marker(text)[0] is None:
+            above = out[-1]
+            body = above.lstrip()
+            if (
+                len(body) >= _CONTINUED_MIN
+                and len(above) - len(body) == len(line) - len(text)
+                and _OPEN_END_RE.search(body)
+                and not body.startswith(">")
+            ):
+                out[-1] = f"{above} {text}"
+                continue
+        out.append(line)
+    return out
+
+
 def text_blocks(lines: list[str], page: int, make: _Maker | None = None) -> list[Block]:
     """Plain text: one block per line, headings by shape, flattened inline lists split, and
     ' | ' tables (a cell's ' / ' separates its paragraphs)."""
@@ -420,7 +447,7 @@ def text_blocks(lines: list[str], page: int, make: _Maker | None = None) -> list
                     )
                 continue
         marker, rest = split_marker(line)
-        if _underlined(lines, i, line):
+        if _underlined(lines, i, line) or _framed(lines, i, line):
             # '3. SECRETARIAT FOLLOW-UP' over '------': a heading underlined as in Markdown's
             # setext form (its number kept, for the section's depth); the rule is dropped.
             blocks.append(make.block(kind=BlockKind.heading, text=line, page=page))
@@ -494,6 +521,18 @@ def _underlined(lines: list[str], i: int, line: str) -> bool:
         bool(_UNDERLINE_RE.match(under))
         and len(line.split()) <= _UNDERLINED_MAX_WORDS
         and len(line) - 3 <= len(under) <= len(line) + 3
+    )
+
+
+def _framed(lines: list[str], i: int, line: str) -> bool:
+    """A short line between two rules ('-----' / '1) SRI LANKA' / '-----'): a section
+    heading boxed as plain-text notes box them."""
+    return (
+        0 < i < len(lines) - 1
+        and bool(_RULE_LINE_RE.match(lines[i - 1]))
+        and bool(_RULE_LINE_RE.match(lines[i + 1]))
+        and not _RULE_LINE_RE.match(line)
+        and len(line.split()) <= _UNDERLINED_MAX_WORDS
     )
 
 
