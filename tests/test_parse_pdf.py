@@ -1119,3 +1119,43 @@ def test_word_spaces_of_justified_text_that_line_up_do_not_split_lines() -> None
     ]
     lines = chars_to_lines([c for r in gutter for c in r])
     assert len(lines) == 10
+
+
+def test_cell_bullet_wrapped_flush_under_its_marker_stays_one_paragraph(tmp_path: Path) -> None:
+    # A cell typed with its bullets ('▪ Integrate ... on' / 'Child Protection 2026-2030'):
+    # the wrapped line starts under the bullet, at the pitch of 1.55 times the size that
+    # word processors and fpdf2 use, and is the same action as the line above.
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    reportlab_pdf(tmp_path / "fonts.pdf", [])  # registers Vera for the measurement
+    first = "• Integrate child labour prevention into the new National Programme on"
+    x_text = 206.0
+    right = x_text + stringWidth(first, "Vera", 9.5) + 6  # 'Child' would not fit
+    pitch = 1.55 * 9.5
+    rows = [
+        (72, 120, [("VeraBd", 9.5, "Priority area")]),
+        (x_text, 120, [("VeraBd", 9.5, "Planned action")]),
+        (72, 140, [("Vera", 9.5, "Child labour")]),
+        (x_text, 140, [("Vera", 9.5, first)]),
+        (x_text, 140 + pitch, [("Vera", 9.5, "Child Protection 2026–2030")]),
+        (x_text, 140 + 2 * pitch, [("Vera", 9.5, "• Train child protection officers")]),
+        (72, 140 + 3 * pitch + 4, [("Vera", 9.5, "Forced labour")]),
+        (x_text, 140 + 3 * pitch + 4, [("Vera", 9.5, "• Review the Labour Code provisions")]),
+    ]
+    body_end = 140 + 4 * pitch
+    boxes = [
+        (66, 108, 200, 126),
+        (200, 108, right, 126),
+        (66, 126, 200, 140 + 2 * pitch + 5),
+        (200, 126, right, 140 + 2 * pitch + 5),
+        (66, 140 + 2 * pitch + 5, 200, body_end),
+        (200, 140 + 2 * pitch + 5, right, body_end),
+    ]
+    path = reportlab_pdf(tmp_path / "cell.pdf", rows, boxes=boxes)
+    cells = [b.text for b in parse_file(path).blocks if b.kind.value == "table_cell"]
+    assert (
+        "Integrate child labour prevention into the new National Programme on Child "
+        "Protection 2026–2030" in cells
+    )
+    assert "Train child protection officers" in cells
+    assert "Child Protection 2026–2030" not in cells

@@ -985,15 +985,21 @@ def _wrapped(prev: Line, line: Line, left: float, margin: float | None, words: i
     """`prev` was ended by wrapping: it holds a few `words` (with letters) and no sentence
     end, fills most of the width from `left` to `margin` (the page's right text edge; None
     on slides, whose lines are spaced apart), the first word of `line` would not have fitted
-    after it, and `line` starts where `prev`'s text does (a column of short entries or
+    after it, and `line` starts where `prev`'s text or marker does (a column of short entries or
     figures spaced like a table's rows, or centred lines, fail one of these)."""
     if margin is None or _SENTENCE_END_RE.search(prev.text):
         return False
     start = prev.text_x0 if prev.marker else prev.x0
+    tol = 0.3 * max(line.size, prev.size)
     return (
         sum(1 for w in prev.text.split() if any(ch.isalpha() for ch in w)) >= words
         and prev.x1 - left >= 0.75 * (margin - left)
-        and abs(line.x0 - start) <= 0.3 * max(line.size, prev.size)
+        # under the text, or flush under a list item's marker ('▪ Integrate ... on' /
+        # 'Child Protection 2026-2030', as a cell typed with its bullet wraps)
+        and (
+            abs(line.x0 - start) <= tol
+            or (prev.marker is not None and abs(line.x0 - prev.x0) <= tol)
+        )
         and not _next_word_fits(prev, line, margin)
     )
 
