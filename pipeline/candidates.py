@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.cues import field_tail
+from pipeline.deadlines import date_label, has_deadline, is_bare_date
 from pipeline.itemtext import (
     ItemBuilder,
     ItemDraft,
@@ -33,7 +35,7 @@ from pipeline.lexicon import (
     word_classes,
 )
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Section
-from pipeline.parse.common import asks
+from pipeline.parse.common import asks, split_marker
 from pipeline.rules_extract import rule_drafts
 
 # "Label: rest" at the start of a paragraph; the label is at most six words.
@@ -111,6 +113,7 @@ class Candidate:
     rule_kind: ItemKind | None = None
     rule_cue: str | None = None
     column_deadline: str | None = None
+    date_label: str | None = None  # 'Q2 2025' set before the text as a timeline's label
     doc_flags: list[str] = field(default_factory=list)  # what the whole document looks like
     before_list: bool = False  # the last words of a paragraph right above a list or table
     after_priority_list: bool = False  # a table row below its country's list of priorities
@@ -443,7 +446,20 @@ def _add(
     draft.context = [*extra, *draft.context]
     if "labels" in context:
         context = {**context, "labels": list(context["labels"])}  # one list per candidate
-    out.append(Candidate(draft=draft, unit=unit, **base, **context))
+    candidate = Candidate(draft=draft, unit=unit, **base, **context)
+    # A timeline's line: its date, set before it as a label or right above it as its
+    # lead-in ('Q3 2025' / 'Extend the declarations ...'), is its deadline.
+    dated = date_label(split_marker(text)[1].strip())
+    label = dated[0] if dated else None
+    if label is None and candidate.lead_in and candidate.lead_gap == 0:
+        label = candidate.lead_in.strip() if is_bare_date(candidate.lead_in) else None
+    if label:
+        candidate.date_label = label
+        candidate.column_deadline = candidate.column_deadline or label
+    fields = field_tail(text)[1]  # '... Responsable: MTPE. Plazo: 30 de abril.'
+    if fields and not candidate.column_deadline and has_deadline(fields):
+        candidate.column_deadline = fields
+    out.append(candidate)
 
 
 def _table_rows(blocks: list[Block]) -> dict[tuple[str, int], list[Block]]:

@@ -293,3 +293,26 @@ def column_role(header: str) -> str | None:
                 if role:
                     return role
     return None
+
+
+@lru_cache(maxsize=1)
+def _field_tail_re() -> re.Pattern[str]:
+    """A sentence end, then an actor's or deadline's field name and a colon."""
+    names = sorted(
+        (n for n, role in vocab().table_columns.items() if role in ("actor", "deadline")),
+        key=len,
+        reverse=True,
+    )
+    # Multi-word names: any run of spaces or punctuation between their words.
+    alternatives = "|".join(r"[\W_]+".join(re.escape(w) for w in n.split()) for n in names)
+    return re.compile(rf"(?<=[.;])\s+(?:{alternatives})\s*:\s", re.I)
+
+
+def field_tail(text: str) -> tuple[str, str]:
+    """An action's own words and the fields typed after it on the same line ('Send the
+    indicators to members. Responsable: Secretaría Técnica. Plazo: 30 de abril.'): (action,
+    fields); fields is '' when there are none. The fields are who and when, not the action."""
+    match = _field_tail_re().search(text)
+    if not match:
+        return text, ""
+    return text[: match.start()].rstrip(), text[match.start() :].strip()

@@ -50,7 +50,7 @@ from pipeline.lexicon import all_lower
 from pipeline.models import Deadline
 from pipeline.textnorm import squash_space, straight_apostrophes
 
-__all__ = ["find_deadline", "has_deadline"]
+__all__ = ["date_label", "find_deadline", "has_deadline", "is_bare_date"]
 
 _STRONG = frozenset({"by", "before", "until"})
 _NEEDS_REL = frozenset({"dm", "md", "month", "range"})
@@ -535,3 +535,35 @@ def _find(text: str, reference_year: int | None) -> Deadline | None:
     if v.span_words_re.search(text):
         candidates += _span_candidates(v, text)
     return _choose(candidates)
+
+
+# A colon ends a label first ('Mar 2025 – Feb 2026: ...'), else a dash between spaces.
+_LABEL_SPLIT_RES = (
+    re.compile(r"^([^:]{2,40}?)\s*:\s+(?=\S)"),
+    re.compile(r"^(.{2,40}?)\s+[–—-]\s+(?=\S)"),
+)
+_LABEL_LEFT_WORDS = 2  # words of a label beside its date ('Mar 2025 –' before 'Feb 2026')
+
+
+@lru_cache(maxsize=65536)
+def is_bare_date(text: str) -> bool:
+    """`text` is a date and little else ('Q3 2025', 'Mar 2025 – Feb 2026', 'Fin 2025'): a
+    timeline's label, whether set before its line or above it."""
+    text = text.strip().rstrip(":").strip()
+    if not text or len(text.split()) > 6:
+        return False
+    found = find_deadline(text)
+    if found is None:
+        return False
+    left = [w for w in text.replace(found.text, " ", 1).split() if _WORD_START_RE.search(w)]
+    return len(left) <= _LABEL_LEFT_WORDS
+
+
+def date_label(text: str) -> tuple[str, str] | None:
+    """A timeline line's date set before its text as a label ('Q2 2025: Sign the ...',
+    'Mars 2025 – lancement ...'): (the label, the text after it), or None. GOLD.md leaves
+    an inline label out of an item's text; the date stays the item's deadline."""
+    match = _LABEL_SPLIT_RES[0].match(text) or _LABEL_SPLIT_RES[1].match(text)
+    if not match or not is_bare_date(match.group(1)):
+        return None
+    return match.group(1).strip(), text[match.end() :]

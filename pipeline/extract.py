@@ -107,6 +107,7 @@ _FORMS = {
     "anaphoric": "opens by pointing back ('This will …', 'They …')",
     "before_list": "closes the paragraph right above a list or table",
     "after_priority_list": "a table row below a list of its country's priorities",
+    "date_label": "opens with a date set as a label, as a timeline's line does",
     "row_deadline": "a cell of its table row states a deadline",
     "to_infinitive": "opens with 'To …' (a purpose)",
     "starts_lower": "starts in lower case (part of a sentence)",

@@ -48,8 +48,11 @@ def _length_bucket(words: int) -> str:
 
 
 def _opens_nominal(text: str, lex: Lexicon) -> bool:
-    """'Adoption of the decree ...', 'Renforcement des capacités ...'."""
+    """'Adoption of the decree ...', 'Renforcement des capacités ...', also after a
+    determiner ('the elimination of ...', 'la création de ...')."""
     words = _WORD_RE.findall(text.lower())
+    if len(words) > 2 and words[0] in lex.determiners:
+        words = words[1:]
     if len(words) < 2:
         return False
     first = fold(words[0]).strip()
@@ -233,6 +236,8 @@ def candidate_features(c: Candidate) -> dict[str, float]:
         f["before_list"] = 1.0
     if c.after_priority_list:
         f["after_priority_list"] = 1.0
+    if c.date_label:
+        f["date_label"] = 1.0  # 'Q2 2025: ...': a line of a timeline
     # The rule vote in the candidate's setting: a cue-opened list is not a cue-opened sentence.
     f[f"rule={c.rule_kind or 'none'}&unit={c.unit}"] = 1.0
     # The nearest context speaks loudest: an adjacent lead-in, else the parent bullet, the

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from pipeline import textnorm
 from pipeline.actors import find_actors
 from pipeline.countries import country_name, is_capital, single_country
-from pipeline.cues import column_role, embedded_cue, heading_cue, line_cue, normalise
-from pipeline.deadlines import find_deadline
+from pipeline.cues import column_role, embedded_cue, field_tail, heading_cue, line_cue, normalise
+from pipeline.deadlines import date_label, find_deadline
 from pipeline.lexicon import FutureAction, fold, lexicon, text_patterns
 from pipeline.models import Block, BlockKind, Document, Item, ItemKind, Provenance, Section
 from pipeline.nlp import pipeline_on_shared_tokenizer
@@ -202,14 +202,19 @@ def split_clauses(text: str) -> list[str]:
 
 
 def clean_item_text(text: str) -> str:
-    """Strip a reply's quote marks ('> '), bullets, numbering, glued slide/footnote numbers
-    and trailing ';', ',' or 'and'."""
+    """Strip a reply's quote marks ('> '), bullets, numbering, a record's or a timeline's
+    label ('Décision 3 :', 'Q2 2025:'), the owner and deadline fields typed after it,
+    glued slide/footnote numbers and trailing ';', ',' or 'and'."""
     if text.startswith(">"):
         text = _QUOTE_MARKS_RE.sub("", text)
     _, text = split_marker(text)
     label = _RECORD_LABEL_RE.match(text)
     if label and text[:1].isupper():
         text = text[label.end() :]
+    dated = date_label(text)
+    if dated:  # 'Q2 2025: Sign the agreement': the date is the deadline, not the text
+        text = dated[1]
+    text = field_tail(text)[0]  # '... Responsable: MTPE. Plazo: abril.' are fields
     text = _SUPERSCRIPT_RE.sub("", text)
     text = _CONNECTOR_RE.sub("", text)
     previous = None

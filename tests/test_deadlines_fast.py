@@ -97,3 +97,18 @@ def test_a_lower_case_match_is_read_on_the_text() -> None:
         assert find_deadline(text, 2024) == _plain(text, 2024)
     quarter = find_deadline("in Q2 2022")
     assert quarter is not None and quarter.date == "2022-06"
+
+
+def test_a_timelines_date_label_is_found_before_its_text_or_alone() -> None:
+    from pipeline.deadlines import date_label, is_bare_date
+
+    assert date_label("Q2 2025: Sign the agreement") == ("Q2 2025", "Sign the agreement")
+    assert date_label("Fin 2025 - Adopter le plan") == ("Fin 2025", "Adopter le plan")
+    assert date_label("Mar 2025 – Feb 2026: Deliver training") == (
+        "Mar 2025 – Feb 2026",
+        "Deliver training",
+    )
+    assert date_label("Nepal: adopt the plan by 2025") is None
+    assert date_label("Ministry of Labour and Employment – 2025: adopt") is None
+    assert is_bare_date("Q3 2025") and is_bare_date("Segundo semestre de 2025")
+    assert not is_bare_date("Adopt the plan by 2025") and not is_bare_date("Phase 1")

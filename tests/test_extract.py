@@ -240,6 +240,28 @@ def test_item_ids_are_stable_and_distinct(tmp_path: Path) -> None:
         ),
         ("PA2 : Le ministère désignera un point focal", "Le ministère désignera un point focal"),
         ("Convention 29 is ratified by 2026", "Convention 29 is ratified by 2026"),
+        # an age is no glued slide number
+        ("Ban domestic work by children under 18", "Ban domestic work by children under 18"),
+        ("Proteger a los menores de 15", "Proteger a los menores de 15"),
+        # a timeline's date set as a label is the deadline, not the text (GOLD.md)
+        (
+            "Q2 2025: Sign the agreement with the Ghana Education Service",
+            "Sign the agreement with the Ghana Education Service",
+        ),
+        ("Mars 2025 – lancement de la campagne nationale", "lancement de la campagne nationale"),
+        ("Mar 2025 – Feb 2026: Deliver four training cohorts", "Deliver four training cohorts"),
+        ("Ministry of Labour: Adopt the decree", "Ministry of Labour: Adopt the decree"),
+        ("Nepal – adopt the decree", "Nepal – adopt the decree"),
+        # owner and deadline fields typed after the action
+        (
+            "Remitir la propuesta a los miembros. Responsable: Secretaría Técnica. Plazo: abril.",
+            "Remitir la propuesta a los miembros.",
+        ),
+        ("Share the report; Lead: Ministry of Labour", "Share the report"),
+        (
+            "Share the report. The lead agency hosts it.",
+            "Share the report. The lead agency hosts it.",
+        ),
     ],
 )
 def test_clean_item_text(raw: str, clean: str) -> None:
