@@ -121,6 +121,7 @@ class Lexicon:
     announce_max_after: int
     time_words: frozenset[str]
     future_action: FutureAction
+    horizons: re.Pattern[str]  # a plan's period said with next-step words ('next two years')
     # The word classes, then future, past and reporting, one bit each, looked up in one pass.
     index: TermIndex = field(init=False, repr=False, compare=False)
     class_bits: tuple[tuple[str, int], ...] = field(init=False, repr=False, compare=False)
@@ -142,7 +143,10 @@ class Lexicon:
             object.__setattr__(self, key, value)
 
     def scan(self, padded: str) -> int:
-        """Bits of the word classes, future, past and reporting terms found in `padded`."""
+        """Bits of the word classes, future, past and reporting terms found in `padded`; a
+        plan's period ('for the next two years') reads as the plan class's 'horizon'."""
+        if self.horizons.search(padded):
+            padded = self.horizons.sub(" horizon ", padded)
         return self.index.scan(padded)
 
     def class_names(self, found: int) -> tuple[str, ...]:
@@ -191,6 +195,7 @@ def lexicon() -> Lexicon:
             re.I,
         ),
         future_action=_future_action(data["future_action"]),
+        horizons=re.compile("|".join(data["horizons"]["patterns"])),
     )
 
 

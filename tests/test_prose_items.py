@@ -192,6 +192,14 @@ def test_headings_that_look_ahead_speak_of_next_steps() -> None:
     # 'the following' announces any list, not a follow-up
     assert "next" not in word_classes("The Government has set the following priorities:")
     assert "next" in word_classes("Follow-up to the workshop")
+    # a plan's period said with 'next' is a horizon of priorities, not a follow-up
+    for lead in (
+        "Para los próximos dos años, el Gobierno de Chile se propone:",
+        "Over the next five years the Ministry will focus on",
+        "Dans les deux prochaines années, le pays entend",
+    ):
+        assert word_classes(lead)[:1] == ["plan"] and "next" not in word_classes(lead), lead
+    assert "next" in word_classes("The next 12 months")
 
 
 def test_a_description_of_what_an_organisation_does_is_not_an_action_verb() -> None:
