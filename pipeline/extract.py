@@ -27,7 +27,12 @@ from pipeline.countries import country_name, is_capital, single_country
 from pipeline.cues import is_bare_label
 from pipeline.extract_model import CLASSES, ExtractionModel, load_model
 from pipeline.features import candidate_features
-from pipeline.itemtext import announces_list, attach_deadlines_and_actors, text_key
+from pipeline.itemtext import (
+    announces_list,
+    attach_deadlines_and_actors,
+    opens_with_action,
+    text_key,
+)
 from pipeline.lexicon import Terms, fold, lexicon, search_ignoring_case
 from pipeline.models import Document, ExtractionEvidence, Item, ItemKind, Section
 from pipeline.parse.common import asks
@@ -211,7 +216,7 @@ def _said_done(text: str) -> bool:
     lex = lexicon()
     opening = " ".join(text.split()[:12])
     said = search_ignoring_case(lex.done_statement, opening)
-    return bool(said) and not lex.future.found_in(fold(text))
+    return bool(said) and not lex.future.found_in(fold(text)) and not opens_with_action(text)
 
 
 def decide(

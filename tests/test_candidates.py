@@ -575,6 +575,14 @@ def test_a_line_that_reports_itself_done_is_no_item() -> None:
     assert not _said_done(
         "Ensure the functioning of the committee, which has been constituted by the Ministry"
     )
+    # a milestone written as a headline: a few words and a participle
+    assert _said_done("Roadmap endorsed by the National Steering Committee")
+    assert _said_done("National workshop held in Kathmandu")
+    assert _said_done("Atelier national tenu à Niamey en mars 2024")
+    assert _said_done("Taller nacional realizado en Lima con 90 participantes")
+    # ... but not an action whose object is a participle's
+    assert not _said_done("Transmettre la version validée au Secrétariat de l'Alliance 8.7")
+    assert not _said_done("Hold the national workshop in Kathmandu")
 
 
 def test_a_memo_that_names_only_its_own_country_is_that_countrys(tmp_path: Path) -> None:
