@@ -447,12 +447,14 @@ def _add(
     if "labels" in context:
         context = {**context, "labels": list(context["labels"])}  # one list per candidate
     candidate = Candidate(draft=draft, unit=unit, **base, **context)
-    # A timeline's line: its date, set before it as a label or right above it as its
-    # lead-in ('Q3 2025' / 'Extend the declarations ...'), is its deadline.
+    # A timeline's line: its date, set before it as a label, right above it as its lead-in
+    # ('Q3 2025' / 'Extend the declarations ...') or beside it as its row's first cell
+    # ('Juin 2025 | adoption du décret'), is its deadline.
     dated = date_label(split_marker(text)[1].strip())
     label = dated[0] if dated else None
-    if label is None and candidate.lead_in and candidate.lead_gap == 0:
-        label = candidate.lead_in.strip() if is_bare_date(candidate.lead_in) else None
+    for beside in (candidate.lead_in if candidate.lead_gap == 0 else None, candidate.row_header):
+        if label is None and beside and is_bare_date(beside):
+            label = beside.strip()
     if label:
         candidate.date_label = label
         candidate.column_deadline = candidate.column_deadline or label
