@@ -448,11 +448,13 @@ def _add(
         context = {**context, "labels": list(context["labels"])}  # one list per candidate
     candidate = Candidate(draft=draft, unit=unit, **base, **context)
     # A timeline's line: its date, set before it as a label, right above it as its lead-in
-    # ('Q3 2025' / 'Extend the declarations ...') or beside it as its row's first cell
-    # ('Juin 2025 | adoption du décret'), is its deadline.
+    # or its heading ('Q3 2025' / 'Extend the declarations ...') or beside it as its row's
+    # first cell ('Juin 2025 | adoption du décret'), is its deadline.
     dated = date_label(split_marker(text)[1].strip())
     label = dated[0] if dated else None
-    for beside in (candidate.lead_in if candidate.lead_gap == 0 else None, candidate.row_header):
+    heading = candidate.section.heading_path[-1] if candidate.section.heading_path else None
+    near = candidate.lead_in if candidate.lead_gap == 0 else None
+    for beside in (near, candidate.row_header, heading):
         if label is None and beside and is_bare_date(beside):
             label = beside.strip()
     if label:

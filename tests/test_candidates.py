@@ -929,3 +929,25 @@ def test_a_table_of_contents_line_under_a_cue_is_no_candidate_of_the_rules_eithe
     texts = [c.item.text for c in found]
     assert "Train labour inspectors on forced labour" in texts
     assert not any("national plan" in t for t in texts), texts
+
+
+def test_a_timelines_date_is_its_lines_label_and_deadline(tmp_path: Path) -> None:
+    """A date set before a line ('Q2 2025: ...'), alone above it (as a lead-in or a heading),
+    or in the first cell of its table row is the timeline's date: a feature, and the
+    deadline, not part of the text."""
+    _, cands = _candidates(
+        tmp_path,
+        "pledge.md",
+        "# Engagement national\n\n## Calendrier\n\n"
+        "| Échéance | Jalon |\n|---|---|\n"
+        "| Juin 2025 | adoption du décret révisé par le Conseil des ministres |\n\n"
+        "## Timeline\n\n- Q2 2025: Sign the partnership agreement with the Education Service\n\n"
+        "Q3 2025\n\nExtend the declarations to 50 more municipalities.\n",
+    )
+    dated = {c.text: (c.date_label, c.column_deadline) for c in cands if c.date_label}
+    assert dated == {
+        "adoption du décret révisé par le Conseil des ministres": ("Juin 2025", "Juin 2025"),
+        "Sign the partnership agreement with the Education Service": ("Q2 2025", "Q2 2025"),
+        "Extend the declarations to 50 more municipalities.": ("Q3 2025", "Q3 2025"),
+    }
+    assert all("date_label" in candidate_features(c) for c in cands if c.date_label)

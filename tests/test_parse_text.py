@@ -807,8 +807,10 @@ def test_a_line_boxed_between_rules_heads_its_section_and_lower_case_lines_go_on
         "draft roadmap. The inspection campaign in the estate sector was completed last year,\n"
         "and 60 officers were trained.\n\n"
         "Agreed next steps:\n"
-        "  - Secretariat to share the updated roadmap template with the Ministry of Labour by 14 February;\n"
-        "  - ILO Colombo to circulate the draft terms of reference for the child labour survey in the estates;\n\n"
+        "  - Secretariat to share the updated roadmap template with the Ministry of Labour"
+        " by 14 February;\n"
+        "  - ILO Colombo to circulate the draft terms of reference for the child labour survey"
+        " in the estates;\n\n"
         f"{rule}\n2) MOROCCO\n{rule}\n"
         "Action points:\n  * Morocco to submit its progress report before the May meeting\n",
         "utf-8",
