@@ -543,12 +543,15 @@ _LABEL_SPLIT_RES = (
     re.compile(r"^(.{2,40}?)\s+[–—-]\s+(?=\S)"),
 )
 _LABEL_LEFT_WORDS = 2  # words of a label beside its date ('Mar 2025 –' before 'Feb 2026')
+# Words that may join the two ends of a period in a label ('de mars à juin 2025').
+_LABEL_JOINS = frozenset({"to", "from", "until", "and", "au", "a", "à", "de", "du", "et", "y"})
 
 
 @lru_cache(maxsize=65536)
 def is_bare_date(text: str) -> bool:
-    """`text` is a date and little else ('Q3 2025', 'Mar 2025 – Feb 2026', 'Fin 2025'): a
-    timeline's label, whether set before its line or above it."""
+    """`text` is a date and nothing else ('Q3 2025', 'Mar 2025 – Feb 2026', 'Fin 2025'): a
+    timeline's label, whether set before its line or above it. Words beside the date must
+    be dates or joins too: 'Priorities 2025–2027' names a plan, not a line's date."""
     text = text.strip().rstrip(":").strip()
     if not text or len(text.split()) > 6:
         return False
@@ -556,7 +559,14 @@ def is_bare_date(text: str) -> bool:
     if found is None:
         return False
     left = [w for w in text.replace(found.text, " ", 1).split() if _WORD_START_RE.search(w)]
-    return len(left) <= _LABEL_LEFT_WORDS
+    v = _vocab()
+    return len(left) <= _LABEL_LEFT_WORDS and all(
+        any(ch.isdigit() for ch in w)
+        or _norm(w) in v.months
+        or _norm(w) in v.seasons
+        or _norm(w) in _LABEL_JOINS
+        for w in left
+    )
 
 
 def date_label(text: str) -> tuple[str, str] | None:

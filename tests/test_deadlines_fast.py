@@ -112,3 +112,4 @@ def test_a_timelines_date_label_is_found_before_its_text_or_alone() -> None:
     assert date_label("Ministry of Labour and Employment – 2025: adopt") is None
     assert is_bare_date("Q3 2025") and is_bare_date("Segundo semestre de 2025")
     assert not is_bare_date("Adopt the plan by 2025") and not is_bare_date("Phase 1")
+    assert not is_bare_date("Priorities 2025–2027")  # a plan's heading, not a line's date
