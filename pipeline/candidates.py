@@ -454,9 +454,9 @@ def _add(
     label = dated[0] if dated else None
     heading = candidate.section.heading_path[-1] if candidate.section.heading_path else None
     near = candidate.lead_in if candidate.lead_gap == 0 else None
-    for beside in (near, candidate.row_header, heading):
-        if label is None and beside and is_bare_date(beside):
-            label = beside.strip()
+    if label is None:
+        besides = (near, candidate.row_header, heading)
+        label = next((b.strip() for b in besides if b and is_bare_date(b)), None)
     if label:
         candidate.date_label = label
         candidate.column_deadline = candidate.column_deadline or label

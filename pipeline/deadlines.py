@@ -559,13 +559,17 @@ def is_bare_date(text: str) -> bool:
     if found is None:
         return False
     left = [w for w in text.replace(found.text, " ", 1).split() if _WORD_START_RE.search(w)]
-    v = _vocab()
-    return len(left) <= _LABEL_LEFT_WORDS and all(
-        any(ch.isdigit() for ch in w)
-        or _norm(w) in v.months
-        or _norm(w) in v.seasons
-        or _norm(w) in _LABEL_JOINS
-        for w in left
+    return len(left) <= _LABEL_LEFT_WORDS and all(map(_date_word, left))
+
+
+def _date_word(word: str) -> bool:
+    """A number, a month, a season or a join ('de', 'to') of a period's label."""
+    v, key = _vocab(), _norm(word)
+    return (
+        any(ch.isdigit() for ch in word)
+        or key in v.months
+        or key in v.seasons
+        or key in _LABEL_JOINS
     )
 
 

@@ -53,19 +53,19 @@ class Trees:
 
     def raw(self, x: np.ndarray) -> np.ndarray:
         """Log-odds of being an item for each row of the dense matrix `x`, every tree at once."""
-        leaves, _ = self._walk(x, steps=False)
+        leaves = self._walk(x, steps=False)[0]
         return self.baseline + self.value[leaves].reshape(x.shape[0], -1).sum(axis=1)
 
-    def _walk(self, x: np.ndarray, steps: bool) -> tuple[np.ndarray, list[np.ndarray]]:
+    def _walk(self, x: np.ndarray, steps: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each (row, tree) pair's leaf, following only the pairs still at an inner node; with
-        `steps`, also what each split moved as flat (row * columns + column) cells and the
-        moves, in the order of the splits."""
+        `steps`, also what each split moved: its flat (row * columns + column) cell and its
+        move, in the order of the splits (both empty without `steps`)."""
         n, width = x.shape
         trees = len(self.roots)
         node = np.tile(self.roots, n)
         row = np.repeat(np.arange(n), trees)
-        cells: list[np.ndarray] = []
-        moves: list[np.ndarray] = []
+        cells: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+        moves: list[np.ndarray] = [np.zeros(0)]
         active = np.flatnonzero(self.feature[node] >= 0)
         while active.size:
             at = node[active]
@@ -77,21 +77,18 @@ class Trees:
                 moves.append(self.value[child] - self.value[at])
             node[active] = child
             active = active[self.feature[child] >= 0]
-        return node, [np.concatenate(cells), np.concatenate(moves)] if cells else []
+        return node, np.concatenate(cells), np.concatenate(moves)
 
     def steps(self, x: np.ndarray) -> list[dict[int, float]]:
         """How much each column moved each row's log-odds along its paths, per row {column:
         move}: at every split, the change from the node's mean output to the child's."""
         n, width = x.shape
+        _, cells, moves = self._walk(x, steps=True)
+        moved = np.bincount(cells, weights=moves, minlength=n * width)
         out: list[dict[int, float]] = [{} for _ in range(n)]
-        walked = self._walk(x, steps=True)[1]
-        if walked:
-            moved = np.bincount(walked[0], weights=walked[1], minlength=n * width)
-            rows, columns = np.divmod(np.flatnonzero(moved), width)
-            for r, c, move in zip(
-                rows.tolist(), columns.tolist(), moved[moved != 0].tolist(), strict=True
-            ):
-                out[r][c] = move
+        taken = np.flatnonzero(moved)
+        for cell, move in zip(taken.tolist(), moved[taken].tolist(), strict=True):
+            out[cell // width][cell % width] = move
         return out
 
 

@@ -145,9 +145,7 @@ class Lexicon:
     def scan(self, padded: str) -> int:
         """Bits of the word classes, future, past and reporting terms found in `padded`; a
         plan's period ('for the next two years') reads as the plan class's 'horizon'."""
-        if self.horizons.search(padded):
-            padded = self.horizons.sub(" horizon ", padded)
-        return self.index.scan(padded)
+        return self.index.scan(self.horizons.sub(" horizon ", padded))
 
     def class_names(self, found: int) -> tuple[str, ...]:
         """The word classes among the bits of `scan`, in the lexicon's order."""

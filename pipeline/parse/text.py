@@ -374,7 +374,6 @@ def _join_hanging_indents(lines: list[str]) -> list[str]:
 
 
 _CONTINUED_MIN = 50  # a line this long or longer may have been wrapped
-_OPEN_END_RE = re.compile(r"[^:;]$")  # a lead-in's ':' or a list entry's ';' closes a line
 
 
 def _join_lower_continuations(lines: list[str]) -> list[str]:
@@ -391,7 +390,7 @@ def _join_lower_continuations(lines: list[str]) -> list[str]:
             if (
                 len(body) >= _CONTINUED_MIN
                 and len(above) - len(body) == len(line) - len(text)
-                and _OPEN_END_RE.search(body)
+                and not body.endswith((":", ";"))  # a lead-in's or a list entry's end
                 and not body.startswith(">")
             ):
                 out[-1] = f"{above} {text}"
